@@ -1,0 +1,52 @@
+package io.twine.protocol;
+
+import java.nio.ByteBuffer;
+
+/**
+ * What happens on one connection (Twisted's {@code Protocol}). Subclass it and override the
+ * events you care about; events are named in the past tense, commands on the {@link Transport}
+ * in the imperative.
+ *
+ * <p>For every connection the calls are, in order: {@link #makeConnection} (which calls
+ * {@link #connectionMade}) once; {@link #dataReceived} any number of times; and
+ * {@link #connectionLost} exactly once, whatever ended the connection.
+ *
+ * <p>An exception thrown from any of these closes this connection, with the exception as the
+ * reason given to {@code connectionLost}, and is reported once; other connections and the loop
+ * go on.
+ *
+ * <p>Thread: every method is called on the loop thread; so there is no need to lock state that
+ * only this reactor's protocols share.
+ */
+public abstract class Protocol {
+
+    /** The connection; set by {@link #makeConnection} before {@link #connectionMade}. */
+    protected Transport transport;
+
+    /** Attaches the transport, then calls {@link #connectionMade()}. Called once, by the transport. */
+    public void makeConnection(Transport transport) {
+        this.transport = transport;
+        connectionMade();
+    }
+
+    /** The connection is open: a good place to send a greeting. */
+    public void connectionMade() {}
+
+    /**
+     * Bytes arrived. {@code data} holds them between its position and its limit; it belongs to
+     * the reactor and is valid only during this call, so copy what you keep. You may change its
+     * position, and pass it to {@link Transport#write(ByteBuffer)}.
+     */
+    public void dataReceived(ByteBuffer data) {}
+
+    /**
+     * The connection is closed, for {@code reason}. Called exactly once per connection that was
+     * made; the transport may no longer be written to.
+     */
+    public void connectionLost(Reason reason) {}
+
+    /** The transport this protocol is attached to, or null before {@link #makeConnection}. */
+    public Transport transport() {
+        return transport;
+    }
+}

@@ -1,0 +1,118 @@
+package io.twine.protocol;
+
+import java.util.Objects;
+
+/**
+ * Why a connection ended, or why a connect failed: given to {@code connectionLost},
+ * {@code clientConnectionFailed} and {@code clientConnectionLost}.
+ *
+ * <p>Unlike Twisted, which folds several of these into {@code ConnectionDone} or
+ * {@code ConnectionLost}, every way a connection can end has its own {@link Kind}, so a protocol
+ * can tell a peer that finished from one that was cut off for sending a line too long.
+ *
+ * <p>Immutable; safe on any thread.
+ */
+public final class Reason {
+
+    /** The ways a connection ends. */
+    public enum Kind {
+        /** We closed it cleanly ({@code loseConnection}), after flushing everything queued. */
+        CLOSED_BY_US,
+        /** The peer closed its side cleanly (end of stream). */
+        CLOSED_BY_PEER,
+        /** The connection was reset or otherwise lost (RST, broken pipe, unreachable). */
+        RESET,
+        /** We aborted it ({@code abortConnection}), dropping whatever was still queued. */
+        ABORTED,
+        /** A timeout ended it: a connect timeout, an idle timeout, the shutdown grace period. */
+        TIMED_OUT,
+        /** A limit was exceeded: line or frame length, buffered bytes, connection count. */
+        LIMIT_EXCEEDED,
+        /** Anything else, with the exception as the cause: a failed connect, a throwing callback. */
+        ERROR
+    }
+
+    private static final Reason CLOSED_BY_US = new Reason(Kind.CLOSED_BY_US, "connection closed cleanly", null);
+    private static final Reason CLOSED_BY_PEER = new Reason(Kind.CLOSED_BY_PEER, "connection closed cleanly by the peer", null);
+    private static final Reason ABORTED = new Reason(Kind.ABORTED, "connection aborted", null);
+
+    private final Kind kind;
+    private final String message;
+    private final Throwable cause;
+
+    private Reason(Kind kind, String message, Throwable cause) {
+        this.kind = kind;
+        this.message = message;
+        this.cause = cause;
+    }
+
+    /** We closed cleanly with {@code loseConnection}. */
+    public static Reason closedByUs() {
+        return CLOSED_BY_US;
+    }
+
+    /** The peer closed cleanly. */
+    public static Reason closedByPeer() {
+        return CLOSED_BY_PEER;
+    }
+
+    /** We aborted with {@code abortConnection}. */
+    public static Reason aborted() {
+        return ABORTED;
+    }
+
+    /** We aborted, for the reason {@code message} gives (the shutdown grace period ended, ...). */
+    public static Reason aborted(String message) {
+        return new Reason(Kind.ABORTED, Objects.requireNonNull(message, "message"), null);
+    }
+
+    /** The connection was reset or lost; {@code cause} is what the JDK threw, if anything. */
+    public static Reason reset(String message, Throwable cause) {
+        return new Reason(Kind.RESET, Objects.requireNonNull(message, "message"), cause);
+    }
+
+    /** A timeout ended it; {@code message} says which. */
+    public static Reason timedOut(String message) {
+        return new Reason(Kind.TIMED_OUT, Objects.requireNonNull(message, "message"), null);
+    }
+
+    /** A limit was exceeded; {@code message} names the limit and the value that broke it. */
+    public static Reason limitExceeded(String message) {
+        return new Reason(Kind.LIMIT_EXCEEDED, Objects.requireNonNull(message, "message"), null);
+    }
+
+    /** Anything else, caused by {@code cause}. */
+    public static Reason error(Throwable cause) {
+        Objects.requireNonNull(cause, "cause");
+        return new Reason(Kind.ERROR, String.valueOf(cause), cause);
+    }
+
+    /** Anything else, with a message and an optional cause. */
+    public static Reason error(String message, Throwable cause) {
+        return new Reason(Kind.ERROR, Objects.requireNonNull(message, "message"), cause);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** A sentence for a log line. */
+    public String message() {
+        return message;
+    }
+
+    /** The exception behind this reason, or null. */
+    public Throwable cause() {
+        return cause;
+    }
+
+    /** True for a clean close by either side: nothing was lost. */
+    public boolean isClean() {
+        return kind == Kind.CLOSED_BY_US || kind == Kind.CLOSED_BY_PEER;
+    }
+
+    @Override
+    public String toString() {
+        return kind + ": " + message;
+    }
+}

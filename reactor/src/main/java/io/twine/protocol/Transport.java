@@ -1,0 +1,112 @@
+package io.twine.protocol;
+
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * One connection, as its {@link Protocol} sees it (Twisted's {@code ITransport} with
+ * {@code ITCPTransport}'s half-close and {@code IConsumer}'s producer registration).
+ *
+ * <p>A transport is itself a {@link Producer} of the data it reads: {@link #pauseProducing()}
+ * stops reading, {@link #resumeProducing()} starts again. So a proxy or an echo server registers
+ * the transport it reads from as the producer of the one it writes to, and a slow writer
+ * throttles a fast reader.
+ *
+ * <p><b>Writes copy.</b> Every {@code write} copies the caller's bytes into the transport's
+ * outbound queue before it returns, so the caller may reuse its array or buffer at once. Writes
+ * made during one callback are sent together, once the callback returns, with one gathering
+ * write.
+ *
+ * <p><b>Limits.</b> Above the high-water mark (default 64 KiB) a registered streaming producer is
+ * paused; at or below the low-water mark (default 16 KiB) it is resumed. A protocol that ignores
+ * this is still bounded: past the hard cap (default 64 MiB) the connection is closed with
+ * {@link Reason.Kind#LIMIT_EXCEEDED}, and the write that crossed it is dropped.
+ *
+ * <p>Thread: loop only, like every method here.
+ */
+public interface Transport extends Producer {
+
+    /** Queues all of {@code data} to be sent. Ignored once the connection is closing. */
+    void write(byte[] data);
+
+    /** Queues {@code length} bytes of {@code data} from {@code offset}. */
+    void write(byte[] data, int offset, int length);
+
+    /**
+     * Queues the bytes between {@code data}'s position and limit, and moves its position to its
+     * limit, as a channel write would.
+     */
+    void write(ByteBuffer data);
+
+    /** Queues each buffer in turn, as one write. */
+    void writeSequence(ByteBuffer... data);
+
+    /**
+     * Stops reading, sends everything queued, then closes. The protocol's
+     * {@code connectionLost} then gets {@link Reason#closedByUs()}. Calling it again does nothing.
+     */
+    void loseConnection();
+
+    /**
+     * Closes now, dropping whatever is still queued; {@code connectionLost} gets
+     * {@link Reason#aborted()}.
+     */
+    void abortConnection();
+
+    /**
+     * Sends everything queued, then shuts down our sending side (TCP half-close) while reading
+     * goes on. Useful with a {@link HalfCloseableProtocol}.
+     */
+    void loseWriteConnection();
+
+    /** The address of the other end. */
+    SocketAddress getPeer();
+
+    /** Our own address. */
+    SocketAddress getHost();
+
+    /** True until the connection is closing or closed. */
+    boolean isConnected();
+
+    /** Stops reading from the peer until {@link #resumeProducing()}. */
+    @Override
+    void pauseProducing();
+
+    /** Starts reading again after {@link #pauseProducing()}. */
+    @Override
+    void resumeProducing();
+
+    /** Same as {@link #loseConnection()}. */
+    @Override
+    void stopProducing();
+
+    /**
+     * Registers the one producer that writes to this transport.
+     *
+     * @param streaming true for a push producer (paused and resumed by the water marks), false
+     *     for a pull producer (resumed whenever the buffer has drained)
+     * @throws IllegalStateException if another producer is registered
+     */
+    void registerProducer(Producer producer, boolean streaming);
+
+    /** Forgets the registered producer, if any. */
+    void unregisterProducer();
+
+    /**
+     * Sets the water marks, in bytes of queued outbound data.
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= low <= high}
+     */
+    void setWriteBufferLimits(long highWaterMark, long lowWaterMark);
+
+    /**
+     * Sets the hard cap on queued outbound bytes; above it the connection is closed with
+     * {@link Reason.Kind#LIMIT_EXCEEDED}.
+     *
+     * @throws IllegalArgumentException if {@code maxBytes} is not positive
+     */
+    void setMaxWriteBufferSize(long maxBytes);
+
+    /** Bytes queued and not yet accepted by the kernel. */
+    long getWriteBufferSize();
+}

@@ -1,0 +1,40 @@
+package io.twine.reactor;
+
+import java.time.Duration;
+
+/**
+ * A call scheduled with {@link Scheduler#callLater}; the handle to cancel or move it
+ * (Twisted's {@code IDelayedCall}).
+ *
+ * <p>Thread: loop-only, like the scheduler that made it.
+ */
+public interface DelayedCall {
+
+    /** The time this call is due, on the scheduler's {@link Scheduler#now()} scale. */
+    long getTime();
+
+    /** True until the call has run or been cancelled. */
+    boolean isActive();
+
+    /**
+     * Stops the call from running.
+     *
+     * @throws IllegalStateException if it already ran or was cancelled
+     */
+    void cancel();
+
+    /**
+     * Moves the call to {@code delay} from now. It then runs after every call already due at
+     * that same time.
+     *
+     * @throws IllegalStateException if it already ran or was cancelled
+     */
+    void reset(Duration delay);
+
+    /**
+     * Moves the call {@code extra} later than it was due (earlier when negative).
+     *
+     * @throws IllegalStateException if it already ran or was cancelled
+     */
+    void delay(Duration extra);
+}

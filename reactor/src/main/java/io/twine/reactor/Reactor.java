@@ -1,0 +1,509 @@
+package io.twine.reactor;
+
+import io.twine.reactor.internal.TimerQueue;
+import io.twine.reactor.spi.ChunkPool;
+import io.twine.reactor.spi.Failures;
+import io.twine.reactor.spi.IoHandler;
+import io.twine.reactor.spi.PendingFlush;
+import io.twine.reactor.spi.ShutdownParticipant;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The event loop: one thread, one {@link Selector}, and everything that happens on it.
+ *
+ * <p>{@link #run()} blocks the calling thread and repeats these steps until {@link #stop()}:
+ * <ol>
+ *   <li>flush the transports that were written to since the last select, one gathering write
+ *       each;</li>
+ *   <li>select, sleeping until the earliest timer (not at all when work is waiting);</li>
+ *   <li>dispatch each ready key to the {@link IoHandler} attached to it;</li>
+ *   <li>run the timers that are due;</li>
+ *   <li>run the tasks other threads queued with {@link #callFromThread}.</li>
+ * </ol>
+ *
+ * <p><b>Threads.</b> Every callback runs on the loop thread. The thread-safe methods are
+ * {@link #callFromThread}, {@link #stop}, {@link #deferToThread}, {@link #isRunning} and
+ * {@link #isInLoopThread}; everything else is loop-only. Before {@code run()} starts, the thread
+ * that will call it may set the reactor up (listen, connect, schedule).
+ *
+ * <p><b>Errors.</b> An exception thrown by a callback is reported once through the
+ * {@link ErrorReporter}, closes only the connection it belongs to (transports see to that), and
+ * never stops the loop.
+ *
+ * <p>The methods that take types of {@code io.twine.reactor.spi} are the surface transports plug
+ * into; they are not for protocols.
+ */
+public final class Reactor implements Scheduler {
+
+    /** Bytes one read may return; also the largest UDP payload, so one buffer serves both. */
+    public static final int READ_BUFFER_SIZE = 64 * 1024;
+    private static final int CHUNK_SIZE = 16 * 1024;
+    private static final int MAX_POOLED_CHUNKS = 256;
+    /** Cross-thread tasks run per iteration at most, so a task that requeues itself cannot starve I/O. */
+    private static final int MAX_TASKS_PER_ITERATION = 4096;
+    private static final int DEFAULT_MAX_WORKERS = 10;
+
+    private enum Phase { NOT_STARTED, RUNNING, STOPPING, FINISHED }
+
+    private final Selector selector;
+    private final TimerQueue timers = new TimerQueue(this::now);
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** True while the loop is about to sleep or sleeping: the one wake-up of that sleep is still unsent. */
+    private final AtomicBoolean wakeupNeeded = new AtomicBoolean();
+    private final AtomicBoolean runCalled = new AtomicBoolean();
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final Consumer<SelectionKey> dispatcher = this::dispatch;
+
+    private final ArrayList<PendingFlush> pendingFlushes = new ArrayList<>();
+    private final ArrayList<PendingFlush> flushing = new ArrayList<>();
+    private final Set<ShutdownParticipant> participants = new LinkedHashSet<>();
+    private final List<Runnable> startupCalls = new ArrayList<>();
+    private final Map<ShutdownPhase, List<Runnable>> shutdownTriggers = new EnumMap<>(ShutdownPhase.class);
+
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    private final ChunkPool chunkPool = new ChunkPool(CHUNK_SIZE, MAX_POOLED_CHUNKS);
+
+    private volatile Phase phase = Phase.NOT_STARTED;
+    private volatile Thread loopThread;
+    private ErrorReporter errors = ErrorReporter.logging("io.twine.reactor");
+    private Duration shutdownGracePeriod = Duration.ofSeconds(5);
+    private long shutdownDeadline;
+    private ThreadPoolExecutor workers;
+    private int maxWorkers = DEFAULT_MAX_WORKERS;
+
+    /** Opens a selector; the reactor does nothing until {@link #run()}. */
+    public Reactor() {
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        for (ShutdownPhase p : ShutdownPhase.values()) {
+            shutdownTriggers.put(p, new ArrayList<>());
+        }
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    /**
+     * Runs the loop on the calling thread until {@link #stop()} has completed its three phases.
+     *
+     * @throws IllegalStateException if {@code run()} was called before, on any thread
+     */
+    public void run() {
+        if (!runCalled.compareAndSet(false, true)) {
+            throw new IllegalStateException("this reactor is already running or has run: a reactor runs once");
+        }
+        loopThread = Thread.currentThread();
+        phase = Phase.RUNNING;
+        try {
+            for (Runnable call : startupCalls) {
+                runCallback("callWhenRunning " + call, call);
+            }
+            startupCalls.clear();
+            while (phase != Phase.FINISHED) {
+                if (stopRequested.get()) {
+                    advanceShutdown();
+                }
+                runOnce();
+            }
+        } finally {
+            closeEverything();
+            phase = Phase.FINISHED;
+            loopThread = null;
+        }
+    }
+
+    /** One turn of the loop: flush, select and dispatch, timers, tasks. */
+    private void runOnce() {
+        flushPendingWrites();
+        select();
+        timers.runDue(now(), this::reportError);
+        runTasks();
+    }
+
+    private void select() {
+        // Announce the sleep before looking for work: a thread that queues a task after this
+        // line sees the flag and wakes the selector; one that queued before is seen below.
+        wakeupNeeded.set(true);
+        try {
+            long timeoutMillis = selectTimeoutMillis();
+            if (timeoutMillis < 0) {
+                selector.selectNow(dispatcher);
+            } else {
+                // select(0) would block forever, so "no timer" is the only way to get 0 here.
+                selector.select(dispatcher, timeoutMillis);
+            }
+        } catch (IOException e) {
+            reportError("select failed", e);
+        } finally {
+            wakeupNeeded.set(false);
+        }
+    }
+
+    /** -1: do not sleep; 0: sleep until woken; otherwise milliseconds until the next timer, rounded up. */
+    private long selectTimeoutMillis() {
+        if (!tasks.isEmpty() || !pendingFlushes.isEmpty() || phase == Phase.FINISHED) {
+            return -1;
+        }
+        long due = timers.nextDueTime();
+        if (due == Long.MAX_VALUE) {
+            return 0;
+        }
+        long wait = due - now();
+        if (wait <= 0) {
+            return -1;
+        }
+        // Rounded up, because waking before the timer is due would only select again.
+        return (wait + 999_999) / 1_000_000;
+    }
+
+    private void dispatch(SelectionKey key) {
+        IoHandler handler = (IoHandler) key.attachment();
+        // An earlier handler of this same pass may have closed this channel.
+        if (!key.isValid()) {
+            return;
+        }
+        try {
+            handler.ready(key.readyOps());
+        } catch (Throwable error) {
+            Failures.rethrowIfFatal(error);
+            reportError("I/O handler " + handler, error);
+            try {
+                handler.failed(error);
+            } catch (Throwable secondError) {
+                Failures.rethrowIfFatal(secondError);
+                reportError("closing after a failure in " + handler, secondError);
+            }
+        }
+    }
+
+    private void flushPendingWrites() {
+        if (pendingFlushes.isEmpty()) {
+            return;
+        }
+        // Swap lists: a flush that fails may close a connection whose protocol writes elsewhere.
+        flushing.addAll(pendingFlushes);
+        pendingFlushes.clear();
+        for (int i = 0, n = flushing.size(); i < n; i++) {
+            PendingFlush transport = flushing.get(i);
+            try {
+                transport.flush();
+            } catch (Throwable error) {
+                Failures.rethrowIfFatal(error);
+                reportError("flushing " + transport, error);
+            }
+        }
+        flushing.clear();
+    }
+
+    private void runTasks() {
+        for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                return;
+            }
+            runCallback("task from callFromThread", task);
+        }
+    }
+
+    private void runCallback(String context, Runnable callback) {
+        try {
+            callback.run();
+        } catch (Throwable error) {
+            Failures.rethrowIfFatal(error);
+            reportError(context + " " + callback, error);
+        }
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /**
+     * Asks the loop to stop, in Twisted's order: the {@link ShutdownPhase#BEFORE} triggers run;
+     * then the {@link ShutdownPhase#DURING} triggers run while every listener closes and every
+     * connection is asked to flush and close, for at most the grace period, after which the rest
+     * are aborted; then the {@link ShutdownPhase#AFTER} triggers run and {@link #run()} returns.
+     *
+     * <p>Thread-safe and idempotent. Called before {@code run()}, the loop stops as soon as it
+     * starts (after the {@link #callWhenRunning} calls).
+     */
+    public void stop() {
+        if (stopRequested.compareAndSet(false, true)) {
+            callFromThread(() -> { });  // wakes the selector; the loop itself sees the flag
+        }
+    }
+
+    private void advanceShutdown() {
+        if (phase == Phase.RUNNING) {
+            phase = Phase.STOPPING;
+            runTriggers(ShutdownPhase.BEFORE);
+            runTriggers(ShutdownPhase.DURING);
+            shutdownDeadline = now() + shutdownGracePeriod.toNanos();
+            // A timer at the deadline makes sure the loop wakes up to abort the stragglers.
+            timers.schedule(shutdownGracePeriod, () -> { });
+            for (ShutdownParticipant participant : new ArrayList<>(participants)) {
+                try {
+                    participant.shutdown();
+                } catch (Throwable error) {
+                    Failures.rethrowIfFatal(error);
+                    reportError("shutting down " + participant, error);
+                }
+            }
+        }
+        if (phase == Phase.STOPPING && (participants.isEmpty() || now() - shutdownDeadline >= 0)) {
+            for (ShutdownParticipant participant : new ArrayList<>(participants)) {
+                try {
+                    participant.abort();
+                } catch (Throwable error) {
+                    Failures.rethrowIfFatal(error);
+                    reportError("aborting " + participant, error);
+                }
+            }
+            participants.clear();
+            runTriggers(ShutdownPhase.AFTER);
+            phase = Phase.FINISHED;
+        }
+    }
+
+    private void runTriggers(ShutdownPhase triggerPhase) {
+        for (Runnable trigger : shutdownTriggers.get(triggerPhase)) {
+            runCallback("shutdown trigger (" + triggerPhase + ")", trigger);
+        }
+    }
+
+    /** Closes whatever is still registered, lets the selector free the descriptors, and closes it. */
+    private void closeEverything() {
+        for (SelectionKey key : selector.keys()) {
+            try {
+                key.channel().close();
+            } catch (IOException e) {
+                reportError("closing " + key.channel() + " at shutdown", e);
+            }
+        }
+        try {
+            // A channel registered with a selector is only really closed (its descriptor freed)
+            // at the selector's next select.
+            selector.selectNow();
+            selector.close();
+        } catch (IOException e) {
+            reportError("closing the selector", e);
+        }
+        synchronized (this) {
+            if (workers != null) {
+                workers.shutdownNow();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    /** Monotonic nanoseconds ({@link System#nanoTime()}). */
+    @Override
+    public long now() {
+        return System.nanoTime();
+    }
+
+    /** {@inheritDoc} Loop-only (or before {@code run()}). */
+    @Override
+    public DelayedCall callLater(Duration delay, Runnable task) {
+        return timers.schedule(delay, task);
+    }
+
+    /**
+     * Queues {@code task} to run once on the loop thread, after the current iteration's I/O and
+     * timers. Tasks from one thread run in the order they were queued. The selector is woken at
+     * most once per sleep however many threads call this. Tasks queued after the loop has
+     * finished never run.
+     *
+     * <p>Thread-safe: the way into the loop from any other thread.
+     */
+    public void callFromThread(Runnable task) {
+        tasks.offer(Objects.requireNonNull(task, "task"));
+        if (wakeupNeeded.get() && wakeupNeeded.compareAndSet(true, false)) {
+            selector.wakeup();
+        }
+    }
+
+    /**
+     * Runs {@code call} once the loop runs: at the start of {@link #run()} if it has not started,
+     * or right away when called on the loop thread of a running reactor.
+     *
+     * <p>Loop-only (or before {@code run()}).
+     */
+    public void callWhenRunning(Runnable call) {
+        Objects.requireNonNull(call, "call");
+        if (phase == Phase.NOT_STARTED) {
+            startupCalls.add(call);
+        } else {
+            call.run();
+        }
+    }
+
+    /**
+     * Adds a trigger that runs once when the reactor stops, in the given phase. Triggers of one
+     * phase run in the order they were added.
+     *
+     * <p>Loop-only (or before {@code run()}).
+     */
+    public void addShutdownTrigger(ShutdownPhase triggerPhase, Runnable trigger) {
+        shutdownTriggers.get(Objects.requireNonNull(triggerPhase, "phase")).add(Objects.requireNonNull(trigger, "trigger"));
+    }
+
+    /**
+     * How long connections get to flush during {@link #stop()} before they are aborted. Default
+     * 5 seconds.
+     */
+    public void setShutdownGracePeriod(Duration gracePeriod) {
+        if (gracePeriod.isNegative()) {
+            throw new IllegalArgumentException("grace period must be zero or positive, got " + gracePeriod);
+        }
+        this.shutdownGracePeriod = gracePeriod;
+    }
+
+    /**
+     * Runs blocking {@code work} on a worker thread and completes the returned future with its
+     * result (or exception) on the loop thread, so callbacks chained with the non-async
+     * {@code then...} methods run on the loop. The worker pool (at most 10 threads by default) is
+     * created on first use and shut down when the reactor stops; work still queued then never
+     * completes.
+     *
+     * <p>Thread-safe.
+     */
+    public <T> CompletableFuture<T> deferToThread(Callable<T> work) {
+        Objects.requireNonNull(work, "work");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        workers().execute(() -> {
+            try {
+                T value = work.call();
+                callFromThread(() -> result.complete(value));
+            } catch (Throwable error) {
+                callFromThread(() -> result.completeExceptionally(error));
+            }
+        });
+        return result;
+    }
+
+    /** The most worker threads {@link #deferToThread} uses; set before its first use. */
+    public synchronized void setMaxWorkerThreads(int maxThreads) {
+        if (maxThreads < 1) {
+            throw new IllegalArgumentException("need at least one worker thread, got " + maxThreads);
+        }
+        if (workers != null) {
+            workers.setMaximumPoolSize(Math.max(maxThreads, workers.getCorePoolSize()));
+            workers.setCorePoolSize(maxThreads);
+        }
+        this.maxWorkers = maxThreads;
+    }
+
+    private synchronized ThreadPoolExecutor workers() {
+        if (workers == null) {
+            AtomicInteger counter = new AtomicInteger();
+            workers = new ThreadPoolExecutor(maxWorkers, maxWorkers, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), runnable -> {
+                        Thread t = new Thread(runnable, "twine-worker-" + counter.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            workers.allowCoreThreadTimeOut(true);
+        }
+        return workers;
+    }
+
+    /** True from the start of {@link #run()} until it has finished stopping. Thread-safe. */
+    public boolean isRunning() {
+        Phase p = phase;
+        return p == Phase.RUNNING || p == Phase.STOPPING;
+    }
+
+    /** True when the caller is the thread running this reactor. Thread-safe. */
+    public boolean isInLoopThread() {
+        return Thread.currentThread() == loopThread;
+    }
+
+    /** Where exceptions from callbacks go; the default logs through {@link System.Logger}. */
+    public void setErrorReporter(ErrorReporter reporter) {
+        this.errors = Objects.requireNonNull(reporter, "reporter");
+    }
+
+    /** Reports an error through the installed {@link ErrorReporter}; never throws. Loop-only. */
+    public void reportError(String context, Throwable error) {
+        try {
+            errors.report(context, error);
+        } catch (Throwable reporterFailure) {
+            Failures.rethrowIfFatal(reporterFailure);
+            // Nowhere left to report it: the loop must survive a broken reporter.
+        }
+    }
+
+    /** Timers scheduled and not yet run or cancelled. Loop-only. */
+    public int pendingTimerCount() {
+        return timers.size();
+    }
+
+    // ------------------------------------------------------------------ transport SPI
+
+    /** Registers {@code channel} (already non-blocking) with the loop's selector. Loop-only. */
+    public SelectionKey register(SelectableChannel channel, int interestOps, IoHandler handler)
+            throws ClosedChannelException {
+        return channel.register(selector, interestOps, handler);
+    }
+
+    /** Has {@code transport} flushed just before the next select. Loop-only. */
+    public void requestFlush(PendingFlush transport) {
+        pendingFlushes.add(transport);
+    }
+
+    /**
+     * The loop's one read buffer, shared by every transport: a protocol sees it only for the
+     * duration of one {@code dataReceived} call.
+     */
+    public ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    /** The loop's pool of outbound chunks. */
+    public ChunkPool chunkPool() {
+        return chunkPool;
+    }
+
+    /** Something to close when the reactor stops. If it is stopping already, it is told at once. */
+    public void track(ShutdownParticipant participant) {
+        participants.add(participant);
+        if (phase == Phase.STOPPING) {
+            participant.shutdown();
+        }
+    }
+
+    /** {@code participant} has closed. */
+    public void untrack(ShutdownParticipant participant) {
+        participants.remove(participant);
+    }
+
+    /** Open listeners, connections and connectors. Loop-only. */
+    public int trackedCount() {
+        return participants.size();
+    }
+}

@@ -1,0 +1,34 @@
+package io.twine.reactor;
+
+import java.time.Duration;
+
+/**
+ * The one small interface that time-driven code depends on: what time it is, and "run this
+ * later". The {@link Reactor} implements it with a monotonic clock; {@code
+ * io.twine.testing.ManualClock} implements it for tests, where time only moves when the test
+ * says so (Twisted's {@code task.Clock}).
+ *
+ * <p>Code that takes a {@code Scheduler} rather than a {@code Reactor} (idle timeouts, back-off,
+ * repeating calls) can be tested without sleeping and without a selector.
+ *
+ * <p>Thread: both methods are loop-only; from another thread use
+ * {@link Reactor#callFromThread(Runnable)}.
+ */
+public interface Scheduler {
+
+    /**
+     * The current time in nanoseconds on this scheduler's monotonic scale. Only differences
+     * between two values are meaningful; the origin is arbitrary.
+     */
+    long now();
+
+    /**
+     * Runs {@code task} once, on the loop thread, no sooner than {@code delay} from now. Calls due
+     * at the same time run in the order they were scheduled, so {@code callLater(ZERO, ...)} is
+     * first in, first out.
+     *
+     * @param delay zero or positive
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
+    DelayedCall callLater(Duration delay, Runnable task);
+}

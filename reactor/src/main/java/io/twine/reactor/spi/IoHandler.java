@@ -1,0 +1,23 @@
+package io.twine.reactor.spi;
+
+/**
+ * What a transport attaches to its {@link java.nio.channels.SelectionKey}: the loop dispatches
+ * each ready key straight to its attachment, with no lookup.
+ *
+ * <p>Thread: loop only.
+ */
+public interface IoHandler {
+
+    /**
+     * The channel is ready for {@code readyOps} (a mask of {@code SelectionKey.OP_*}). The loop
+     * has checked the key is still valid just before the call.
+     */
+    void ready(int readyOps);
+
+    /**
+     * {@link #ready} threw {@code error} although transports catch what their user callbacks
+     * throw: the handler must close its channel and report what it must. The loop has already
+     * reported {@code error} once.
+     */
+    void failed(Throwable error);
+}

@@ -1,0 +1,14 @@
+package io.twine.reactor.spi;
+
+/**
+ * A transport with bytes written during this iteration. The loop calls {@link #flush()} once,
+ * just before it next selects, so every write made by the callbacks of one iteration leaves in
+ * one gathering write.
+ *
+ * <p>Thread: loop only.
+ */
+public interface PendingFlush {
+
+    /** Writes what is queued, as much as the kernel takes now. */
+    void flush();
+}

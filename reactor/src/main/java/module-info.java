@@ -1,0 +1,14 @@
+/**
+ * The twine event loop and the protocol API. JDK only.
+ *
+ * <p>{@code io.twine.reactor.spi} is the narrow surface a transport plugs into; it is exported
+ * only to the transports module so that user code cannot come to depend on it.
+ */
+module io.twine.reactor {
+    requires transitive java.logging;
+
+    exports io.twine.reactor;
+    exports io.twine.protocol;
+    exports io.twine.testing;
+    exports io.twine.reactor.spi to io.twine.transports;
+}

@@ -1,0 +1,143 @@
+package io.twine.transport.tcp;
+
+import io.twine.reactor.spi.ChunkPool;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+
+/**
+ * The bytes a connection has been asked to send and the kernel has not yet taken, held in
+ * pooled direct chunks.
+ *
+ * <p>Each chunk keeps its unsent bytes between its position (next byte to send) and its limit
+ * (next byte to fill), so a chunk can be appended to and sent from without flipping, and a run
+ * of chunks goes to the kernel as-is in one gathering write.
+ *
+ * <p>Thread: loop only. Not thread-safe.
+ */
+final class OutboundQueue {
+
+    /** Chunks handed to one gathering write; well under every kernel's IOV_MAX. */
+    private static final int MAX_GATHER = 64;
+
+    private final ChunkPool pool;
+    /** A ring of chunks, oldest at {@code head}; a plain array so that flushing needs no iterator. */
+    private ByteBuffer[] ring = new ByteBuffer[4];
+    private int head;
+    private int count;
+    private long size;
+
+    OutboundQueue(ChunkPool pool) {
+        this.pool = pool;
+    }
+
+    /** Bytes queued. */
+    long size() {
+        return size;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** Copies {@code length} bytes of {@code source} from {@code offset}. */
+    void append(byte[] source, int offset, int length) {
+        while (length > 0) {
+            ByteBuffer tail = writableTail();
+            int start = tail.limit();
+            int n = Math.min(length, tail.capacity() - start);
+            tail.limit(start + n);
+            tail.put(start, source, offset, n);
+            offset += n;
+            length -= n;
+            size += n;
+        }
+    }
+
+    /** Copies the remaining bytes of {@code source} and moves its position to its limit. */
+    void append(ByteBuffer source) {
+        int offset = source.position();
+        int length = source.remaining();
+        while (length > 0) {
+            ByteBuffer tail = writableTail();
+            int start = tail.limit();
+            int n = Math.min(length, tail.capacity() - start);
+            tail.limit(start + n);
+            tail.put(start, source, offset, n);
+            offset += n;
+            length -= n;
+            size += n;
+        }
+        source.position(offset);
+    }
+
+    private ByteBuffer writableTail() {
+        if (count > 0) {
+            ByteBuffer tail = ring[(head + count - 1) & (ring.length - 1)];
+            if (tail.limit() < tail.capacity()) {
+                return tail;
+            }
+        }
+        if (count == ring.length) {
+            grow();
+        }
+        ByteBuffer chunk = pool.take();
+        ring[(head + count) & (ring.length - 1)] = chunk;
+        count++;
+        return chunk;
+    }
+
+    private void grow() {
+        ByteBuffer[] bigger = new ByteBuffer[ring.length * 2];
+        for (int i = 0; i < count; i++) {
+            bigger[i] = ring[(head + i) & (ring.length - 1)];
+        }
+        ring = bigger;
+        head = 0;
+    }
+
+    /**
+     * Writes as much as {@code channel} takes now, returning each drained chunk to the pool.
+     *
+     * @return bytes written
+     */
+    long writeTo(GatheringByteChannel channel) throws IOException {
+        ByteBuffer[] gather = pool.gatherScratch();
+        long total = 0;
+        while (count > 0) {
+            int batch = Math.min(count, Math.min(MAX_GATHER, gather.length));
+            long wanted = 0;
+            for (int i = 0; i < batch; i++) {
+                ByteBuffer chunk = ring[(head + i) & (ring.length - 1)];
+                gather[i] = chunk;
+                wanted += chunk.remaining();
+            }
+            long written = channel.write(gather, 0, batch);
+            total += written;
+            size -= written;
+            while (count > 0 && !ring[head].hasRemaining()) {
+                pool.give(removeHead());
+            }
+            if (written < wanted) {
+                break;  // the kernel's buffer is full
+            }
+        }
+        return total;
+    }
+
+    private ByteBuffer removeHead() {
+        ByteBuffer chunk = ring[head];
+        ring[head] = null;
+        head = (head + 1) & (ring.length - 1);
+        count--;
+        return chunk;
+    }
+
+    /** Drops everything queued, returning the chunks to the pool. */
+    void clear() {
+        while (count > 0) {
+            pool.give(removeHead());
+        }
+        size = 0;
+    }
+}

@@ -1,0 +1,79 @@
+package io.twine.transport.tcp;
+
+import io.twine.protocol.ClientFactory;
+import io.twine.protocol.Connector;
+import io.twine.protocol.Factory;
+import io.twine.protocol.ListeningPort;
+import io.twine.reactor.Reactor;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+
+/**
+ * TCP for the twine reactor: {@link #listen} (Twisted's {@code listenTCP}) and {@link #connect}
+ * ({@code connectTCP}). The transports themselves are package-private; protocols see them only
+ * as {@link io.twine.protocol.Transport}.
+ *
+ * <p>Thread: loop only, or on the thread that will call {@code run()} before it does.
+ */
+public final class Tcp {
+
+    private Tcp() {}
+
+    /** Listens with {@link TcpOptions#defaults()}. */
+    public static ListeningPort listen(Reactor reactor, SocketAddress address, Factory factory) throws IOException {
+        return listen(reactor, address, factory, TcpOptions.defaults());
+    }
+
+    /**
+     * Binds {@code address} (IPv4 or IPv6; port 0 picks a free port, which
+     * {@link ListeningPort#getHost()} then reports) and accepts connections, each with a protocol
+     * from {@code factory}. The factory's {@code startFactory} runs before this returns.
+     *
+     * @throws IOException if the address cannot be bound; the message names it
+     */
+    public static ListeningPort listen(Reactor reactor, SocketAddress address, Factory factory, TcpOptions options)
+            throws IOException {
+        Objects.requireNonNull(reactor, "reactor");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
+        return TcpListener.open(reactor, address, factory, options);
+    }
+
+    /** Connects with {@link TcpOptions#defaults()}: a 30 second connect timeout. */
+    public static Connector connect(Reactor reactor, SocketAddress address, ClientFactory factory) {
+        return connect(reactor, address, factory, TcpOptions.defaults());
+    }
+
+    /**
+     * Starts connecting to {@code address}. Success builds a protocol with {@code factory};
+     * refusal, an unreachable address or the connect timeout reach
+     * {@link ClientFactory#clientConnectionFailed} with the cause, from the loop, and never as an
+     * exception from this method.
+     */
+    public static Connector connect(Reactor reactor, SocketAddress address, ClientFactory factory, TcpOptions options) {
+        Objects.requireNonNull(reactor, "reactor");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
+        TcpConnector connector = new TcpConnector(reactor, address, factory, options);
+        connector.connect();
+        return connector;
+    }
+
+    /** Applies the per-connection options to a new channel and makes it non-blocking. */
+    static void configure(SocketChannel channel, TcpOptions options) throws IOException {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, options.noDelay());
+        channel.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());
+        if (options.receiveBufferSize() > 0) {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
+        }
+        if (options.sendBufferSize() > 0) {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
+        }
+    }
+}

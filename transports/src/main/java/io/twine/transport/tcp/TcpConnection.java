@@ -1,0 +1,504 @@
+package io.twine.transport.tcp;
+
+import io.twine.protocol.HalfCloseableProtocol;
+import io.twine.protocol.Producer;
+import io.twine.protocol.Protocol;
+import io.twine.protocol.Reason;
+import io.twine.protocol.Transport;
+import io.twine.reactor.Reactor;
+import io.twine.reactor.spi.Failures;
+import io.twine.reactor.spi.IoHandler;
+import io.twine.reactor.spi.PendingFlush;
+import io.twine.reactor.spi.ShutdownParticipant;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+
+/**
+ * One TCP connection: the {@link Transport} its protocol writes to, and the {@link IoHandler}
+ * the loop dispatches its readiness to.
+ *
+ * <p>Reading: each read goes into the reactor's shared read buffer and is handed to
+ * {@code dataReceived} at once. Writing: bytes are copied into an {@link OutboundQueue}; the
+ * connection asks the loop for one flush before the next select, and turns on {@code OP_WRITE}
+ * only while the kernel's buffer is full.
+ *
+ * <p>Everything that ends the connection goes through {@link #close(Reason)}, which calls
+ * {@code connectionLost} exactly once.
+ *
+ * <p>Thread: loop only.
+ */
+final class TcpConnection implements Transport, IoHandler, PendingFlush, ShutdownParticipant {
+
+    /** Reads per readiness event at most, so one fast peer cannot starve the others. */
+    private static final int MAX_READS_PER_EVENT = 4;
+    static final long DEFAULT_HIGH_WATER_MARK = 64 * 1024;
+    static final long DEFAULT_LOW_WATER_MARK = 16 * 1024;
+
+    private final Reactor reactor;
+    private final SocketChannel channel;
+    private final Protocol protocol;
+    private final OutboundQueue outbound;
+    private final SocketAddress host;
+    private final SocketAddress peer;
+    /** The client side's connector, told when the connection ends; null on the server side. */
+    private final TcpConnector connector;
+    private SelectionKey key;
+
+    private long highWaterMark = DEFAULT_HIGH_WATER_MARK;
+    private long lowWaterMark = DEFAULT_LOW_WATER_MARK;
+    private long maxWriteBufferSize;
+
+    private Producer producer;
+    private boolean streamingProducer;
+    private boolean producerPaused;
+
+    private boolean readingPaused;
+    private boolean peerFinishedSending;
+    private boolean disconnecting;
+    private boolean writeShutdownRequested;
+    private boolean writeShutdown;
+    /** OP_WRITE is on: the kernel's buffer was full at the last flush. */
+    private boolean waitingForWritable;
+    private boolean flushRequested;
+    private boolean closed;
+    private int interestOps = -1;
+
+    TcpConnection(Reactor reactor, SocketChannel channel, Protocol protocol, long maxWriteBufferSize,
+            TcpConnector connector) throws IOException {
+        this.reactor = reactor;
+        this.channel = channel;
+        this.protocol = protocol;
+        this.maxWriteBufferSize = maxWriteBufferSize;
+        this.connector = connector;
+        this.outbound = new OutboundQueue(reactor.chunkPool());
+        this.host = channel.getLocalAddress();
+        this.peer = channel.getRemoteAddress();
+    }
+
+    /**
+     * Takes over {@code existingKey} (a connector's) or registers anew, then calls the protocol's
+     * {@code makeConnection}.
+     */
+    void start(SelectionKey existingKey) throws IOException {
+        if (existingKey != null) {
+            key = existingKey;
+            key.attach(this);
+        } else {
+            key = reactor.register(channel, 0, this);
+        }
+        reactor.track(this);
+        updateInterest();
+        try {
+            protocol.makeConnection(this);
+        } catch (Throwable error) {
+            callbackFailed("connectionMade", error);
+        }
+    }
+
+    // ------------------------------------------------------------------ readiness
+
+    @Override
+    public void ready(int readyOps) {
+        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
+            flushNow();
+        }
+        if ((readyOps & SelectionKey.OP_READ) != 0 && !closed) {
+            readNow();
+        }
+    }
+
+    private void readNow() {
+        ByteBuffer buffer = reactor.readBuffer();
+        for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
+            buffer.clear();
+            int n;
+            try {
+                n = channel.read(buffer);
+            } catch (IOException e) {
+                close(IoErrors.reasonFor(e));
+                return;
+            }
+            if (n < 0) {
+                peerFinishedSending();
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            buffer.flip();
+            try {
+                protocol.dataReceived(buffer);
+            } catch (Throwable error) {
+                callbackFailed("dataReceived", error);
+                return;
+            }
+            // Stop when the protocol paused or closed us, or when the kernel had no more.
+            if (closed || readingPaused || disconnecting || n < buffer.capacity()) {
+                return;
+            }
+        }
+    }
+
+    private void peerFinishedSending() {
+        if (!(protocol instanceof HalfCloseableProtocol) || writeShutdown) {
+            close(Reason.closedByPeer());
+            return;
+        }
+        // After end of stream OP_READ stays ready forever: read interest must go, or the loop spins.
+        peerFinishedSending = true;
+        updateInterest();
+        try {
+            ((HalfCloseableProtocol) protocol).readConnectionLost();
+        } catch (Throwable error) {
+            callbackFailed("readConnectionLost", error);
+        }
+    }
+
+    @Override
+    public void flush() {
+        flushRequested = false;
+        if (!closed && !waitingForWritable) {
+            flushNow();
+        }
+    }
+
+    private void flushNow() {
+        try {
+            outbound.writeTo(channel);
+        } catch (IOException e) {
+            close(IoErrors.reasonFor(e));
+            return;
+        }
+        boolean full = !outbound.isEmpty();
+        if (full != waitingForWritable) {
+            waitingForWritable = full;
+            updateInterest();
+        }
+        if (!full) {
+            drained();
+        }
+        if (!closed && producer != null && outbound.size() <= lowWaterMark) {
+            resumeProducer();
+        }
+    }
+
+    /** Everything queued has reached the kernel: finish a pending close or half-close. */
+    private void drained() {
+        if (disconnecting) {
+            close(Reason.closedByUs());
+        } else if (writeShutdownRequested && !writeShutdown) {
+            shutdownOutput();
+        }
+    }
+
+    private void shutdownOutput() {
+        writeShutdown = true;
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            close(IoErrors.reasonFor(e));
+            return;
+        }
+        if (peerFinishedSending) {
+            close(Reason.closedByUs());
+            return;
+        }
+        if (protocol instanceof HalfCloseableProtocol) {
+            try {
+                ((HalfCloseableProtocol) protocol).writeConnectionLost();
+            } catch (Throwable error) {
+                callbackFailed("writeConnectionLost", error);
+            }
+        }
+    }
+
+    private void updateInterest() {
+        if (closed) {
+            return;
+        }
+        int ops = 0;
+        if (!readingPaused && !disconnecting && !peerFinishedSending) {
+            ops |= SelectionKey.OP_READ;
+        }
+        if (waitingForWritable) {
+            ops |= SelectionKey.OP_WRITE;
+        }
+        if (ops != interestOps) {
+            interestOps = ops;
+            key.interestOps(ops);
+        }
+    }
+
+    // ------------------------------------------------------------------ Transport: writing
+
+    @Override
+    public void write(byte[] data) {
+        write(data, 0, data.length);
+    }
+
+    @Override
+    public void write(byte[] data, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        if (acceptsWrite(length)) {
+            outbound.append(data, offset, length);
+            written();
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer data) {
+        if (acceptsWrite(data.remaining())) {
+            outbound.append(data);
+            written();
+        } else {
+            data.position(data.limit());
+        }
+    }
+
+    @Override
+    public void writeSequence(ByteBuffer... data) {
+        long total = 0;
+        for (ByteBuffer buffer : data) {
+            total += buffer.remaining();
+        }
+        if (acceptsWrite(total)) {
+            for (ByteBuffer buffer : data) {
+                outbound.append(buffer);
+            }
+            written();
+        }
+    }
+
+    /** False when the write must be dropped: closing, or it would cross the hard cap (which closes). */
+    private boolean acceptsWrite(long length) {
+        if (closed || disconnecting || writeShutdownRequested) {
+            return false;
+        }
+        if (outbound.size() + length > maxWriteBufferSize) {
+            close(Reason.limitExceeded("outbound buffer would reach " + (outbound.size() + length)
+                    + " bytes, above the cap of " + maxWriteBufferSize
+                    + " bytes: the peer is not reading and the protocol ignores flow control"));
+            return false;
+        }
+        return true;
+    }
+
+    private void written() {
+        requestFlush();
+        if (producer != null && streamingProducer && !producerPaused && outbound.size() > highWaterMark) {
+            producerPaused = true;
+            try {
+                producer.pauseProducing();
+            } catch (Throwable error) {
+                callbackFailed("pauseProducing", error);
+            }
+        }
+    }
+
+    private void requestFlush() {
+        // With OP_WRITE on, the loop flushes when the kernel has room; asking now would only fail.
+        if (!flushRequested && !waitingForWritable) {
+            flushRequested = true;
+            reactor.requestFlush(this);
+        }
+    }
+
+    private void resumeProducer() {
+        if (streamingProducer) {
+            if (!producerPaused) {
+                return;
+            }
+            producerPaused = false;
+        }
+        try {
+            producer.resumeProducing();
+        } catch (Throwable error) {
+            callbackFailed("resumeProducing", error);
+        }
+    }
+
+    // ------------------------------------------------------------------ Transport: closing
+
+    @Override
+    public void loseConnection() {
+        if (closed || disconnecting) {
+            return;
+        }
+        disconnecting = true;
+        updateInterest();
+        // Close through the flush path, after the current callback returns: connectionLost is
+        // never called from inside another callback of the same protocol.
+        requestFlush();
+    }
+
+    @Override
+    public void abortConnection() {
+        close(Reason.aborted());
+    }
+
+    @Override
+    public void loseWriteConnection() {
+        if (closed || disconnecting || writeShutdownRequested) {
+            return;
+        }
+        writeShutdownRequested = true;
+        requestFlush();
+    }
+
+    @Override
+    public void failed(Throwable error) {
+        close(Reason.error(error));
+    }
+
+    @Override
+    public void shutdown() {
+        loseConnection();
+    }
+
+    @Override
+    public void abort() {
+        close(Reason.aborted("the reactor's shutdown grace period ended with " + outbound.size()
+                + " bytes still queued"));
+    }
+
+    /** Ends the connection for {@code reason}; the only place that calls {@code connectionLost}. */
+    void close(Reason reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        outbound.clear();
+        key.cancel();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            reactor.reportError("closing " + this, e);
+        }
+        reactor.untrack(this);
+        Producer registered = producer;
+        producer = null;
+        if (registered != null && registered != this) {
+            try {
+                registered.stopProducing();
+            } catch (Throwable error) {
+                Failures.rethrowIfFatal(error);
+                reactor.reportError("stopProducing of " + registered + " on " + this, error);
+            }
+        }
+        try {
+            protocol.connectionLost(reason);
+        } catch (Throwable error) {
+            Failures.rethrowIfFatal(error);
+            reactor.reportError("connectionLost of " + describe(), error);
+        }
+        if (connector != null) {
+            connector.connectionLost(reason);
+        }
+    }
+
+    /** A user callback threw: report it once and close with it as the reason. */
+    private void callbackFailed(String callback, Throwable error) {
+        Failures.rethrowIfFatal(error);
+        reactor.reportError(callback + " of " + describe(), error);
+        close(Reason.error(error));
+    }
+
+    private String describe() {
+        return protocol.getClass().getName() + " on " + host + " <-> " + peer;
+    }
+
+    // ------------------------------------------------------------------ Transport: the rest
+
+    @Override
+    public SocketAddress getPeer() {
+        return peer;
+    }
+
+    @Override
+    public SocketAddress getHost() {
+        return host;
+    }
+
+    @Override
+    public boolean isConnected() {
+        return !closed && !disconnecting;
+    }
+
+    @Override
+    public void pauseProducing() {
+        readingPaused = true;
+        updateInterest();
+    }
+
+    @Override
+    public void resumeProducing() {
+        readingPaused = false;
+        updateInterest();
+    }
+
+    @Override
+    public void stopProducing() {
+        loseConnection();
+    }
+
+    @Override
+    public void registerProducer(Producer newProducer, boolean streaming) {
+        Objects.requireNonNull(newProducer, "producer");
+        if (producer != null) {
+            throw new IllegalStateException("a producer is already registered: " + producer);
+        }
+        if (closed) {
+            newProducer.stopProducing();
+            return;
+        }
+        producer = newProducer;
+        streamingProducer = streaming;
+        producerPaused = false;
+        if (streaming) {
+            if (outbound.size() > highWaterMark) {
+                producerPaused = true;
+                newProducer.pauseProducing();
+            }
+        } else {
+            newProducer.resumeProducing();
+        }
+    }
+
+    @Override
+    public void unregisterProducer() {
+        producer = null;
+        producerPaused = false;
+    }
+
+    @Override
+    public void setWriteBufferLimits(long highWaterMark, long lowWaterMark) {
+        if (lowWaterMark < 0 || highWaterMark < lowWaterMark) {
+            throw new IllegalArgumentException("need 0 <= low <= high, got high=" + highWaterMark
+                    + " low=" + lowWaterMark);
+        }
+        this.highWaterMark = highWaterMark;
+        this.lowWaterMark = lowWaterMark;
+    }
+
+    @Override
+    public void setMaxWriteBufferSize(long maxBytes) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("the write buffer cap must be positive, got " + maxBytes);
+        }
+        this.maxWriteBufferSize = maxBytes;
+    }
+
+    @Override
+    public long getWriteBufferSize() {
+        return outbound.size();
+    }
+
+    @Override
+    public String toString() {
+        return "TcpConnection[" + describe() + (closed ? ", closed" : "") + "]";
+    }
+}

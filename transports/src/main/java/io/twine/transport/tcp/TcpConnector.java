@@ -1,0 +1,226 @@
+package io.twine.transport.tcp;
+
+import io.twine.protocol.ClientFactory;
+import io.twine.protocol.Connector;
+import io.twine.protocol.Protocol;
+import io.twine.protocol.Reason;
+import io.twine.reactor.DelayedCall;
+import io.twine.reactor.Reactor;
+import io.twine.reactor.spi.Failures;
+import io.twine.reactor.spi.IoHandler;
+import io.twine.reactor.spi.ShutdownParticipant;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+
+/**
+ * An outgoing TCP connection across its attempts: connects without blocking, enforces the
+ * connect timeout, builds the protocol once connected, and tells the {@link ClientFactory} how
+ * each attempt and connection ends.
+ *
+ * <p>A failure of any kind reaches {@code clientConnectionFailed}, always from the loop and never
+ * from inside {@code Tcp.connect}, so the caller has its connector before any callback runs.
+ *
+ * <p>Thread: loop only.
+ */
+final class TcpConnector implements Connector, IoHandler, ShutdownParticipant {
+
+    private enum State { DISCONNECTED, CONNECTING, CONNECTED }
+
+    private final Reactor reactor;
+    private final SocketAddress destination;
+    private final ClientFactory factory;
+    private final TcpOptions options;
+    private State state = State.DISCONNECTED;
+    private boolean factoryStarted;
+    private SocketChannel channel;
+    private SelectionKey key;
+    private DelayedCall timeout;
+    private TcpConnection connection;
+
+    TcpConnector(Reactor reactor, SocketAddress destination, ClientFactory factory, TcpOptions options) {
+        this.reactor = reactor;
+        this.destination = destination;
+        this.factory = factory;
+        this.options = options;
+    }
+
+    @Override
+    public void connect() {
+        if (state != State.DISCONNECTED) {
+            throw new IllegalStateException("cannot connect: already " + state.name().toLowerCase());
+        }
+        state = State.CONNECTING;
+        if (!factoryStarted) {
+            factoryStarted = true;
+            factory.doStart();
+        }
+        try {
+            factory.startedConnecting(this);
+        } catch (Throwable error) {
+            Failures.rethrowIfFatal(error);
+            reactor.reportError("startedConnecting of " + factory.getClass().getName(), error);
+        }
+        if (state != State.CONNECTING) {
+            return;  // startedConnecting called stopConnecting
+        }
+        reactor.track(this);
+        try {
+            channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            Tcp.configure(channel, options);
+            key = reactor.register(channel, SelectionKey.OP_CONNECT, this);
+            timeout = reactor.callLater(options.connectTimeout(), this::timedOut);
+            if (channel.connect(destination)) {
+                connected();
+            }
+        } catch (IOException | RuntimeException e) {
+            // Report from the loop, not from inside connect(): the caller may not hold the connector yet.
+            reactor.callLater(Duration.ZERO, () -> attemptFailed(Reason.error(e)));
+        }
+    }
+
+    @Override
+    public void ready(int readyOps) {
+        if ((readyOps & SelectionKey.OP_CONNECT) == 0 || state != State.CONNECTING) {
+            return;
+        }
+        try {
+            if (channel.finishConnect()) {
+                connected();
+            }
+        } catch (IOException e) {
+            attemptFailed(Reason.error(e));
+        }
+    }
+
+    private void connected() throws IOException {
+        timeout.cancel();
+        timeout = null;
+        Protocol protocol;
+        try {
+            protocol = factory.buildProtocol(channel.getRemoteAddress());
+        } catch (Throwable error) {
+            Failures.rethrowIfFatal(error);
+            reactor.reportError("buildProtocol of " + factory.getClass().getName() + " for " + destination, error);
+            attemptFailed(Reason.error(error));
+            return;
+        }
+        if (protocol == null) {
+            attemptFailed(Reason.error("the factory refused the connection (buildProtocol returned null)", null));
+            return;
+        }
+        state = State.CONNECTED;
+        reactor.untrack(this);  // from now on the connection is what shutdown closes
+        connection = new TcpConnection(reactor, channel, protocol, factory.getMaxWriteBufferSize(), this);
+        connection.start(key);
+    }
+
+    private void timedOut() {
+        timeout = null;
+        attemptFailed(Reason.timedOut("connecting to " + destination + " timed out after "
+                + options.connectTimeout().toMillis() + " ms"));
+    }
+
+    private void attemptFailed(Reason reason) {
+        if (state != State.CONNECTING) {
+            return;
+        }
+        if (timeout != null) {
+            timeout.cancel();
+            timeout = null;
+        }
+        if (key != null) {
+            key.cancel();
+            key = null;
+        }
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                reactor.reportError("closing a failed connect to " + destination, e);
+            }
+            channel = null;
+        }
+        reactor.untrack(this);
+        state = State.DISCONNECTED;
+        try {
+            factory.clientConnectionFailed(this, reason);
+        } catch (Throwable error) {
+            Failures.rethrowIfFatal(error);
+            reactor.reportError("clientConnectionFailed of " + factory.getClass().getName(), error);
+        }
+        stopFactoryUnlessRetrying();
+    }
+
+    /** Called by the connection once its protocol's {@code connectionLost} has run. */
+    void connectionLost(Reason reason) {
+        state = State.DISCONNECTED;
+        connection = null;
+        channel = null;
+        key = null;
+        try {
+            factory.clientConnectionLost(this, reason);
+        } catch (Throwable error) {
+            Failures.rethrowIfFatal(error);
+            reactor.reportError("clientConnectionLost of " + factory.getClass().getName(), error);
+        }
+        stopFactoryUnlessRetrying();
+    }
+
+    private void stopFactoryUnlessRetrying() {
+        if (state == State.DISCONNECTED && factoryStarted) {
+            factoryStarted = false;
+            try {
+                factory.doStop();
+            } catch (Throwable error) {
+                Failures.rethrowIfFatal(error);
+                reactor.reportError("stopFactory of " + factory.getClass().getName(), error);
+            }
+        }
+    }
+
+    @Override
+    public void stopConnecting() {
+        if (state != State.CONNECTING) {
+            throw new IllegalStateException("cannot stop connecting: " + state.name().toLowerCase());
+        }
+        attemptFailed(Reason.aborted("connection attempt to " + destination + " stopped"));
+    }
+
+    @Override
+    public void disconnect() {
+        if (state == State.CONNECTING) {
+            stopConnecting();
+        } else if (state == State.CONNECTED) {
+            connection.loseConnection();
+        }
+    }
+
+    @Override
+    public SocketAddress getDestination() {
+        return destination;
+    }
+
+    @Override
+    public void failed(Throwable error) {
+        attemptFailed(Reason.error(error));
+    }
+
+    @Override
+    public void shutdown() {
+        attemptFailed(Reason.aborted("the reactor is stopping"));
+    }
+
+    @Override
+    public void abort() {
+        shutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "TcpConnector[" + destination + ", " + state.name().toLowerCase() + "]";
+    }
+}

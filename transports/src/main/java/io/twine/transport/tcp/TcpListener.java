@@ -1,0 +1,195 @@
+package io.twine.transport.tcp;
+
+import io.twine.protocol.Factory;
+import io.twine.protocol.ListeningPort;
+import io.twine.protocol.Protocol;
+import io.twine.reactor.DelayedCall;
+import io.twine.reactor.Reactor;
+import io.twine.reactor.spi.Failures;
+import io.twine.reactor.spi.IoHandler;
+import io.twine.reactor.spi.ShutdownParticipant;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+
+/**
+ * A listening TCP socket: accepts connections and gives each a protocol from the factory.
+ *
+ * <p>When accepting fails (typically EMFILE, out of file descriptors) the connection stays in
+ * the kernel's queue and {@code OP_ACCEPT} is ready again at once, so retrying straight away
+ * would spin the loop. Instead, accept interest is turned off for a back-off that doubles from
+ * 10 ms up to 1 s, and the failure is reported once per back-off.
+ *
+ * <p>Thread: loop only.
+ */
+final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant {
+
+    /** Connections accepted per readiness event at most, so a connect storm cannot starve the rest. */
+    private static final int MAX_ACCEPTS_PER_EVENT = 64;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(10);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+
+    private final Reactor reactor;
+    private final ServerSocketChannel server;
+    private final Factory factory;
+    private final TcpOptions options;
+    private final SocketAddress host;
+    private SelectionKey key;
+    private boolean listening = true;
+    private Duration backoff = Duration.ZERO;
+    private DelayedCall resumeAccepting;
+
+    private TcpListener(Reactor reactor, ServerSocketChannel server, Factory factory, TcpOptions options)
+            throws IOException {
+        this.reactor = reactor;
+        this.server = server;
+        this.factory = factory;
+        this.options = options;
+        this.host = server.getLocalAddress();
+    }
+
+    static TcpListener open(Reactor reactor, SocketAddress address, Factory factory, TcpOptions options)
+            throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        TcpListener listener;
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(address, options.backlog());
+            server.configureBlocking(false);
+            listener = new TcpListener(reactor, server, factory, options);
+            listener.key = reactor.register(server, SelectionKey.OP_ACCEPT, listener);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+        reactor.track(listener);
+        factory.doStart();
+        return listener;
+    }
+
+    @Override
+    public void ready(int readyOps) {
+        for (int i = 0; i < MAX_ACCEPTS_PER_EVENT && listening; i++) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                backOff(e);
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            backoff = Duration.ZERO;
+            accepted(channel);
+        }
+    }
+
+    private void accepted(SocketChannel channel) {
+        Protocol protocol;
+        SocketAddress peer = null;
+        try {
+            Tcp.configure(channel, options);
+            peer = channel.getRemoteAddress();
+            protocol = factory.buildProtocol(peer);
+        } catch (Throwable error) {
+            Failures.rethrowIfFatal(error);
+            reactor.reportError("buildProtocol of " + factory.getClass().getName() + " for " + peer, error);
+            closeQuietly(channel);
+            return;
+        }
+        if (protocol == null) {
+            closeQuietly(channel);  // the factory refused this peer
+            return;
+        }
+        try {
+            new TcpConnection(reactor, channel, protocol, factory.getMaxWriteBufferSize(), null).start(null);
+        } catch (IOException e) {
+            // The peer left between accept and registration: no connection was made.
+            closeQuietly(channel);
+        }
+    }
+
+    private void backOff(IOException error) {
+        backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
+        reactor.reportError("accept failed on " + host + "; not accepting for " + backoff.toMillis() + " ms", error);
+        key.interestOps(0);
+        resumeAccepting = reactor.callLater(backoff, () -> {
+            resumeAccepting = null;
+            if (listening) {
+                key.interestOps(SelectionKey.OP_ACCEPT);
+            }
+        });
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            reactor.reportError("closing a refused connection on " + host, e);
+        }
+    }
+
+    @Override
+    public SocketAddress getHost() {
+        return host;
+    }
+
+    @Override
+    public boolean isListening() {
+        return listening;
+    }
+
+    @Override
+    public void stopListening() {
+        if (!listening) {
+            return;
+        }
+        listening = false;
+        if (resumeAccepting != null) {
+            resumeAccepting.cancel();
+            resumeAccepting = null;
+        }
+        key.cancel();
+        try {
+            server.close();
+        } catch (IOException e) {
+            reactor.reportError("closing the listener on " + host, e);
+        }
+        reactor.untrack(this);
+        try {
+            factory.doStop();
+        } catch (Throwable error) {
+            Failures.rethrowIfFatal(error);
+            reactor.reportError("stopFactory of " + factory.getClass().getName(), error);
+        }
+    }
+
+    @Override
+    public void failed(Throwable error) {
+        stopListening();
+    }
+
+    @Override
+    public void shutdown() {
+        stopListening();
+    }
+
+    @Override
+    public void abort() {
+        stopListening();
+    }
+
+    @Override
+    public String toString() {
+        return "TcpListener[" + host + (listening ? "" : ", closed") + "]";
+    }
+}

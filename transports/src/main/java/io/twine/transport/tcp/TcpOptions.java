@@ -1,0 +1,119 @@
+package io.twine.transport.tcp;
+
+import java.time.Duration;
+
+/**
+ * Socket options for {@link Tcp#listen} and {@link Tcp#connect}. Immutable: each {@code with...}
+ * returns a copy.
+ *
+ * <p><b>TCP_NODELAY is on by default.</b> The reactor already coalesces every write made during
+ * one loop iteration into one gathering write, which is what Nagle's algorithm would do for us;
+ * leaving Nagle on only adds its wait, and with the peer's delayed ACK that wait reaches 40 ms
+ * or more on every request/response exchange.
+ */
+public final class TcpOptions {
+
+    private static final TcpOptions DEFAULTS = new TcpOptions(50, true, false, 0, 0, Duration.ofSeconds(30));
+
+    private final int backlog;
+    private final boolean noDelay;
+    private final boolean keepAlive;
+    private final int receiveBufferSize;
+    private final int sendBufferSize;
+    private final Duration connectTimeout;
+
+    private TcpOptions(int backlog, boolean noDelay, boolean keepAlive, int receiveBufferSize,
+            int sendBufferSize, Duration connectTimeout) {
+        this.backlog = backlog;
+        this.noDelay = noDelay;
+        this.keepAlive = keepAlive;
+        this.receiveBufferSize = receiveBufferSize;
+        this.sendBufferSize = sendBufferSize;
+        this.connectTimeout = connectTimeout;
+    }
+
+    /**
+     * Backlog 50 (Twisted's), TCP_NODELAY on, keep-alive off, the kernel's buffer sizes, and a
+     * 30 second connect timeout (Twisted's).
+     */
+    public static TcpOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * The listen backlog: how many connections the kernel queues before we accept them. 0 means
+     * the system default.
+     */
+    public TcpOptions withBacklog(int backlog) {
+        if (backlog < 0) {
+            throw new IllegalArgumentException("backlog must be zero (system default) or positive, got " + backlog);
+        }
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout);
+    }
+
+    /** TCP_NODELAY: true (the default) sends small segments at once. */
+    public TcpOptions withNoDelay(boolean noDelay) {
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout);
+    }
+
+    /** SO_KEEPALIVE: probe idle connections so that a vanished peer is noticed eventually. */
+    public TcpOptions withKeepAlive(boolean keepAlive) {
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout);
+    }
+
+    /** SO_RCVBUF in bytes; 0 keeps the kernel's default. */
+    public TcpOptions withReceiveBufferSize(int bytes) {
+        return new TcpOptions(backlog, noDelay, keepAlive, checkSize("receive", bytes), sendBufferSize, connectTimeout);
+    }
+
+    /** SO_SNDBUF in bytes; 0 keeps the kernel's default. */
+    public TcpOptions withSendBufferSize(int bytes) {
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, checkSize("send", bytes), connectTimeout);
+    }
+
+    /** How long a connect may take before it fails with a timed-out reason. */
+    public TcpOptions withConnectTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("connect timeout must be positive, got " + timeout);
+        }
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, timeout);
+    }
+
+    public int backlog() {
+        return backlog;
+    }
+
+    public boolean noDelay() {
+        return noDelay;
+    }
+
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    public int receiveBufferSize() {
+        return receiveBufferSize;
+    }
+
+    public int sendBufferSize() {
+        return sendBufferSize;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    private static int checkSize(String which, int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException(which + " buffer size must be zero (kernel default) or positive, got " + bytes);
+        }
+        return bytes;
+    }
+
+    @Override
+    public String toString() {
+        return "TcpOptions[backlog=" + backlog + ", noDelay=" + noDelay + ", keepAlive=" + keepAlive
+                + ", receiveBufferSize=" + receiveBufferSize + ", sendBufferSize=" + sendBufferSize
+                + ", connectTimeout=" + connectTimeout + "]";
+    }
+}
