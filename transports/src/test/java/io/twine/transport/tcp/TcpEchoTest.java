@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.twine.protocol.Factory;
 import io.twine.protocol.ListeningPort;
-import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.testing.ReactorThread;
 import java.io.InputStream;
@@ -13,10 +12,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,34 +21,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(60)
 class TcpEchoTest {
 
-    /** Echoes what it reads; pauses reading while its own outbound buffer is above the high mark. */
-    static final class Echo extends Protocol {
-        final CompletableFuture<Reason> lost = new CompletableFuture<>();
-
-        @Override
-        public void connectionMade() {
-            transport.registerProducer(transport, true);
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            transport.write(data);
-        }
-
-        @Override
-        public void connectionLost(Reason reason) {
-            lost.complete(reason);
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "::1"})
     void echoesRandomChunksByteExactOverIpv4AndIpv6(String address) throws Exception {
-        CompletableFuture<Echo> server = new CompletableFuture<>();
+        CompletableFuture<Loopback.Echo> server = new CompletableFuture<>();
         try (ReactorThread rt = ReactorThread.start()) {
             ListeningPort port = rt.call(() -> Tcp.listen(rt.reactor(),
                     new InetSocketAddress(InetAddress.getByName(address), 0), Factory.forProtocol(() -> {
-                        Echo echo = new Echo();
+                        Loopback.Echo echo = new Loopback.Echo();
                         server.complete(echo);
                         return echo;
                     })));

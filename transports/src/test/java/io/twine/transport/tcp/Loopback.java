@@ -1,0 +1,124 @@
+package io.twine.transport.tcp;
+
+import io.twine.protocol.ClientFactory;
+import io.twine.protocol.Connector;
+import io.twine.protocol.Protocol;
+import io.twine.protocol.Reason;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/** Small helpers shared by the TCP tests. */
+final class Loopback {
+
+    static final InetSocketAddress ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
+
+    private Loopback() {}
+
+    /** The byte at {@code index} of the test pattern: cheap to generate and to check. */
+    static byte pattern(long index) {
+        return (byte) (index % 251);
+    }
+
+    static byte[] patternBytes(long from, int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = pattern(from + i);
+        }
+        return bytes;
+    }
+
+    /**
+     * Reads until end of stream, checking every byte against the pattern.
+     *
+     * @return how many bytes arrived
+     * @throws AssertionError at the first byte that differs
+     */
+    static long readPatternUntilEof(InputStream in, int chunk) throws IOException {
+        byte[] buffer = new byte[chunk];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] != pattern(total + i)) {
+                    throw new AssertionError("byte " + (total + i) + " differs");
+                }
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    /** Open file descriptors of this process (Linux). */
+    static long openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    /** A protocol that records how its connection ended. */
+    static class Recording extends Protocol {
+        final CompletableFuture<Protocol> made = new CompletableFuture<>();
+        final CompletableFuture<Reason> lost = new CompletableFuture<>();
+
+        @Override
+        public void connectionMade() {
+            made.complete(this);
+        }
+
+        @Override
+        public void connectionLost(Reason reason) {
+            lost.complete(reason);
+        }
+    }
+
+    /** A client factory that records failures and losses and builds from {@code protocols}. */
+    static final class RecordingClientFactory extends ClientFactory {
+        final Supplier<? extends Protocol> protocols;
+        final CompletableFuture<Reason> failed = new CompletableFuture<>();
+        final CompletableFuture<Reason> lost = new CompletableFuture<>();
+
+        RecordingClientFactory(Supplier<? extends Protocol> protocols) {
+            this.protocols = protocols;
+        }
+
+        @Override
+        public Protocol buildProtocol(SocketAddress peer) {
+            return protocols.get();
+        }
+
+        @Override
+        public void clientConnectionFailed(Connector connector, Reason reason) {
+            failed.complete(reason);
+        }
+
+        @Override
+        public void clientConnectionLost(Connector connector, Reason reason) {
+            lost.complete(reason);
+        }
+    }
+
+    /** Echoes what it reads; pauses reading while its own outbound buffer is above the high mark. */
+    static final class Echo extends Recording {
+        long largestWriteBuffer;
+
+        @Override
+        public void connectionMade() {
+            transport.registerProducer(transport, true);
+            super.connectionMade();
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            transport.write(data);
+            largestWriteBuffer = Math.max(largestWriteBuffer, transport.getWriteBufferSize());
+        }
+    }
+}
