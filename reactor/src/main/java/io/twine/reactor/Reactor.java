@@ -5,6 +5,7 @@ import io.twine.reactor.spi.ChunkPool;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
 import io.twine.reactor.spi.PendingFlush;
+import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -68,7 +68,14 @@ public final class Reactor implements Scheduler {
 
     private enum Phase { NOT_STARTED, RUNNING, STOPPING, FINISHED }
 
-    private final Selector selector;
+    /**
+     * Empty, early returns from a select in a row after which the selector counts as broken
+     * (the JDK's epoll spin family of bugs) and is rebuilt.
+     */
+    static final int SPIN_THRESHOLD = 512;
+    private static final System.Logger LOG = System.getLogger("io.twine.reactor");
+
+    private final Poller poller;
     private final TimerQueue timers = new TimerQueue(this::now);
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** True while the loop is about to sleep or sleeping: the one wake-up of that sleep is still unsent. */
@@ -94,15 +101,27 @@ public final class Reactor implements Scheduler {
     private ThreadPoolExecutor workers;
     private int maxWorkers = DEFAULT_MAX_WORKERS;
 
+    private int prematureReturns;
+    private int selectorRebuilds;
+
     /** Opens a selector; the reactor does nothing until {@link #run()}. */
     public Reactor() {
-        try {
-            selector = Selector.open();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a selector", e);
-        }
+        this(openPoller());
+    }
+
+    /** A reactor on {@code poller}: the seam for tests that need a selector to misbehave. */
+    Reactor(Poller poller) {
+        this.poller = poller;
         for (ShutdownPhase p : ShutdownPhase.values()) {
             shutdownTriggers.put(p, new ArrayList<>());
+        }
+    }
+
+    private static Poller openPoller() {
+        try {
+            return new Poller();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
         }
     }
 
@@ -151,16 +170,40 @@ public final class Reactor implements Scheduler {
         wakeupNeeded.set(true);
         try {
             long timeoutMillis = selectTimeoutMillis();
-            if (timeoutMillis < 0) {
-                selector.selectNow(dispatcher);
-            } else {
-                // select(0) would block forever, so "no timer" is the only way to get 0 here.
-                selector.select(dispatcher, timeoutMillis);
+            long started = timeoutMillis >= 0 ? now() : 0;
+            int selected = poller.select(dispatcher, timeoutMillis);
+            if (timeoutMillis >= 0) {
+                checkForSpin(selected, timeoutMillis, now() - started);
             }
         } catch (IOException e) {
             reportError("select failed", e);
         } finally {
             wakeupNeeded.set(false);
+        }
+    }
+
+    /**
+     * Rebuilds the selector when select keeps returning early with nothing ready although
+     * nobody woke it: left alone, that bug turns the loop into a 100% CPU spin.
+     */
+    private void checkForSpin(int selected, long timeoutMillis, long elapsedNanos) {
+        boolean woken = !wakeupNeeded.get();
+        boolean early = timeoutMillis == 0 || elapsedNanos < (timeoutMillis - 1) * 1_000_000;
+        if (selected > 0 || woken || !early) {
+            prematureReturns = 0;
+            return;
+        }
+        if (++prematureReturns < SPIN_THRESHOLD) {
+            return;
+        }
+        prematureReturns = 0;
+        try {
+            int moved = poller.rebuild();
+            selectorRebuilds++;
+            LOG.log(System.Logger.Level.WARNING, "select returned early and empty " + SPIN_THRESHOLD
+                    + " times in a row; rebuilt the selector and moved " + moved + " channels to it");
+        } catch (IOException e) {
+            reportError("rebuilding the selector", e);
         }
     }
 
@@ -185,11 +228,11 @@ public final class Reactor implements Scheduler {
     }
 
     private void dispatch(SelectionKey key) {
-        IoHandler handler = (IoHandler) key.attachment();
         // An earlier handler of this same pass may have closed this channel.
         if (!key.isValid()) {
             return;
         }
+        IoHandler handler = ((Registration) key.attachment()).handler();
         try {
             handler.ready(key.readyOps());
         } catch (Throwable error) {
@@ -299,21 +342,7 @@ public final class Reactor implements Scheduler {
 
     /** Closes whatever is still registered, lets the selector free the descriptors, and closes it. */
     private void closeEverything() {
-        for (SelectionKey key : selector.keys()) {
-            try {
-                key.channel().close();
-            } catch (IOException e) {
-                reportError("closing " + key.channel() + " at shutdown", e);
-            }
-        }
-        try {
-            // A channel registered with a selector is only really closed (its descriptor freed)
-            // at the selector's next select.
-            selector.selectNow();
-            selector.close();
-        } catch (IOException e) {
-            reportError("closing the selector", e);
-        }
+        poller.closeAll(this);
         synchronized (this) {
             if (workers != null) {
                 workers.shutdownNow();
@@ -346,7 +375,7 @@ public final class Reactor implements Scheduler {
     public void callFromThread(Runnable task) {
         tasks.offer(Objects.requireNonNull(task, "task"));
         if (wakeupNeeded.get() && wakeupNeeded.compareAndSet(true, false)) {
-            selector.wakeup();
+            poller.wakeup();
         }
     }
 
@@ -461,6 +490,11 @@ public final class Reactor implements Scheduler {
         }
     }
 
+    /** How many times the loop replaced a selector that kept returning early with nothing ready. */
+    public int selectorRebuilds() {
+        return selectorRebuilds;
+    }
+
     /** Timers scheduled and not yet run or cancelled. Loop-only. */
     public int pendingTimerCount() {
         return timers.size();
@@ -469,9 +503,9 @@ public final class Reactor implements Scheduler {
     // ------------------------------------------------------------------ transport SPI
 
     /** Registers {@code channel} (already non-blocking) with the loop's selector. Loop-only. */
-    public SelectionKey register(SelectableChannel channel, int interestOps, IoHandler handler)
+    public Registration register(SelectableChannel channel, int interestOps, IoHandler handler)
             throws ClosedChannelException {
-        return channel.register(selector, interestOps, handler);
+        return poller.register(channel, interestOps, handler);
     }
 
     /** Has {@code transport} flushed just before the next select. Loop-only. */

@@ -9,6 +9,7 @@ import io.twine.reactor.Reactor;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
 import io.twine.reactor.spi.PendingFlush;
+import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -46,7 +47,7 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     private final SocketAddress peer;
     /** The client side's connector, told when the connection ends; null on the server side. */
     private final TcpConnector connector;
-    private SelectionKey key;
+    private Registration registration;
 
     private long highWaterMark = DEFAULT_HIGH_WATER_MARK;
     private long lowWaterMark = DEFAULT_LOW_WATER_MARK;
@@ -80,15 +81,15 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     }
 
     /**
-     * Takes over {@code existingKey} (a connector's) or registers anew, then calls the protocol's
-     * {@code makeConnection}.
+     * Takes over {@code existing} (a connector's registration) or registers anew, then calls the
+     * protocol's {@code makeConnection}.
      */
-    void start(SelectionKey existingKey) throws IOException {
-        if (existingKey != null) {
-            key = existingKey;
-            key.attach(this);
+    void start(Registration existing) throws IOException {
+        if (existing != null) {
+            registration = existing;
+            registration.attach(this);
         } else {
-            key = reactor.register(channel, 0, this);
+            registration = reactor.register(channel, 0, this);
         }
         reactor.track(this);
         updateInterest();
@@ -229,7 +230,7 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
         }
         if (ops != interestOps) {
             interestOps = ops;
-            key.interestOps(ops);
+            registration.interestOps(ops);
         }
     }
 
@@ -372,7 +373,7 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
         }
         closed = true;
         outbound.clear();
-        key.cancel();
+        registration.cancel();
         try {
             channel.close();
         } catch (IOException e) {

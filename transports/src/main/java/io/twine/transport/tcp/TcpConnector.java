@@ -8,6 +8,7 @@ import io.twine.reactor.DelayedCall;
 import io.twine.reactor.Reactor;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
+import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -36,7 +37,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant {
     private State state = State.DISCONNECTED;
     private boolean factoryStarted;
     private SocketChannel channel;
-    private SelectionKey key;
+    private Registration registration;
     private DelayedCall timeout;
     private TcpConnection connection;
 
@@ -71,7 +72,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant {
             channel = SocketChannel.open();
             channel.configureBlocking(false);
             Tcp.configure(channel, options);
-            key = reactor.register(channel, SelectionKey.OP_CONNECT, this);
+            registration = reactor.register(channel, SelectionKey.OP_CONNECT, this);
             timeout = reactor.callLater(options.connectTimeout(), this::timedOut);
             if (channel.connect(destination)) {
                 connected();
@@ -115,7 +116,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant {
         state = State.CONNECTED;
         reactor.untrack(this);  // from now on the connection is what shutdown closes
         connection = new TcpConnection(reactor, channel, protocol, factory.getMaxWriteBufferSize(), this);
-        connection.start(key);
+        connection.start(registration);
     }
 
     private void timedOut() {
@@ -132,9 +133,9 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant {
             timeout.cancel();
             timeout = null;
         }
-        if (key != null) {
-            key.cancel();
-            key = null;
+        if (registration != null) {
+            registration.cancel();
+            registration = null;
         }
         if (channel != null) {
             try {
@@ -160,7 +161,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant {
         state = State.DISCONNECTED;
         connection = null;
         channel = null;
-        key = null;
+        registration = null;
         try {
             factory.clientConnectionLost(this, reason);
         } catch (Throwable error) {

@@ -7,6 +7,7 @@ import io.twine.reactor.DelayedCall;
 import io.twine.reactor.Reactor;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
+import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -38,7 +39,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     private final Factory factory;
     private final TcpOptions options;
     private final SocketAddress host;
-    private SelectionKey key;
+    private Registration registration;
     private boolean listening = true;
     private Duration backoff = Duration.ZERO;
     private DelayedCall resumeAccepting;
@@ -61,7 +62,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
             server.bind(address, options.backlog());
             server.configureBlocking(false);
             listener = new TcpListener(reactor, server, factory, options);
-            listener.key = reactor.register(server, SelectionKey.OP_ACCEPT, listener);
+            listener.registration = reactor.register(server, SelectionKey.OP_ACCEPT, listener);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
@@ -117,11 +118,11 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     private void backOff(IOException error) {
         backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
         reactor.reportError("accept failed on " + host + "; not accepting for " + backoff.toMillis() + " ms", error);
-        key.interestOps(0);
+        registration.interestOps(0);
         resumeAccepting = reactor.callLater(backoff, () -> {
             resumeAccepting = null;
             if (listening) {
-                key.interestOps(SelectionKey.OP_ACCEPT);
+                registration.interestOps(SelectionKey.OP_ACCEPT);
             }
         });
     }
@@ -158,7 +159,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
             resumeAccepting.cancel();
             resumeAccepting = null;
         }
-        key.cancel();
+        registration.cancel();
         try {
             server.close();
         } catch (IOException e) {

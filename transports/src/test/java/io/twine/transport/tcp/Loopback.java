@@ -105,13 +105,33 @@ final class Loopback {
         }
     }
 
-    /** Echoes what it reads; pauses reading while its own outbound buffer is above the high mark. */
+    /**
+     * Echoes what it reads, and stops reading while its own outbound buffer is above the high
+     * mark (the transport registered as the producer of its own writes), noting when it does.
+     */
     static final class Echo extends Recording {
+        final CompletableFuture<Void> firstPause = new CompletableFuture<>();
         long largestWriteBuffer;
 
         @Override
         public void connectionMade() {
-            transport.registerProducer(transport, true);
+            transport.registerProducer(new io.twine.protocol.Producer() {
+                @Override
+                public void pauseProducing() {
+                    firstPause.complete(null);
+                    transport.pauseProducing();
+                }
+
+                @Override
+                public void resumeProducing() {
+                    transport.resumeProducing();
+                }
+
+                @Override
+                public void stopProducing() {
+                    transport.stopProducing();
+                }
+            }, true);
             super.connectionMade();
         }
 

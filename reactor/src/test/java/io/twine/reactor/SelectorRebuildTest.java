@@ -1,0 +1,104 @@
+package io.twine.reactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.twine.reactor.spi.IoHandler;
+import io.twine.testing.ReactorThread;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class SelectorRebuildTest {
+
+    /** A poller whose first {@code spins} waiting selects return at once with nothing, like the epoll bug. */
+    static final class SpinningPoller extends Poller {
+        int spinsLeft;
+
+        SpinningPoller(int spins) throws IOException {
+            this.spinsLeft = spins;
+        }
+
+        @Override
+        int select(Consumer<SelectionKey> action, long timeoutMillis) throws IOException {
+            if (timeoutMillis >= 0 && spinsLeft > 0) {
+                spinsLeft--;
+                return 0;
+            }
+            return super.select(action, timeoutMillis);
+        }
+    }
+
+    /** Reads a pipe and completes {@code received} with what came. */
+    static final class PipeReader implements IoHandler {
+        final Pipe.SourceChannel source;
+        final CompletableFuture<String> received = new CompletableFuture<>();
+
+        PipeReader(Pipe.SourceChannel source) {
+            this.source = source;
+        }
+
+        @Override
+        public void ready(int readyOps) {
+            ByteBuffer buffer = ByteBuffer.allocate(64);
+            try {
+                source.read(buffer);
+            } catch (IOException e) {
+                received.completeExceptionally(e);
+            }
+            buffer.flip();
+            received.complete(StandardCharsets.US_ASCII.decode(buffer).toString());
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            received.completeExceptionally(error);
+        }
+    }
+
+    @Test
+    void selectorThatKeepsReturningEarlyAndEmptyIsRebuiltAndChannelsKeepWorking() throws Exception {
+        Reactor reactor = new Reactor(new SpinningPoller(2 * Reactor.SPIN_THRESHOLD + 10));
+        Pipe pipe = Pipe.open();
+        pipe.source().configureBlocking(false);
+        PipeReader reader = new PipeReader(pipe.source());
+        try (ReactorThread rt = ReactorThread.start(reactor)) {
+            rt.call(() -> reactor.register(pipe.source(), SelectionKey.OP_READ, reader));
+            while (rt.call(reactor::selectorRebuilds) < 2) {
+                Thread.onSpinWait();
+            }
+            pipe.sink().write(ByteBuffer.wrap("still here".getBytes(StandardCharsets.US_ASCII)));
+            assertEquals("still here", ReactorThread.await(reader.received));
+            assertEquals(2, (int) rt.call(reactor::selectorRebuilds));
+        } finally {
+            pipe.sink().close();
+        }
+    }
+
+    @Test
+    void loopThatSleepsUntilItsTimersIsNeverRebuilt() throws Exception {
+        Reactor reactor = new Reactor();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try (ReactorThread rt = ReactorThread.start(reactor)) {
+            int[] remaining = {2 * Reactor.SPIN_THRESHOLD};
+            Runnable[] tick = new Runnable[1];
+            tick[0] = () -> {
+                if (--remaining[0] == 0) {
+                    done.complete(null);
+                } else {
+                    reactor.callLater(Duration.ofNanos(1), tick[0]);
+                }
+            };
+            rt.run(() -> reactor.callLater(Duration.ofNanos(1), tick[0]));
+            ReactorThread.await(done);
+            assertEquals(0, (int) rt.call(reactor::selectorRebuilds));
+        }
+    }
+}
