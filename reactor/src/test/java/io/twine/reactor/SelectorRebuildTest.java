@@ -20,7 +20,9 @@ class SelectorRebuildTest {
 
     /** A poller whose first {@code spins} waiting selects return at once with nothing, like the epoll bug. */
     static final class SpinningPoller extends Poller {
+        final CompletableFuture<Void> rebuiltTwice = new CompletableFuture<>();
         int spinsLeft;
+        int rebuilds;
 
         SpinningPoller(int spins) throws IOException {
             this.spinsLeft = spins;
@@ -33,6 +35,15 @@ class SelectorRebuildTest {
                 return 0;
             }
             return super.select(action, timeoutMillis);
+        }
+
+        @Override
+        int rebuild() throws IOException {
+            int moved = super.rebuild();
+            if (++rebuilds == 2) {
+                rebuiltTwice.complete(null);
+            }
+            return moved;
         }
     }
 
@@ -65,15 +76,15 @@ class SelectorRebuildTest {
 
     @Test
     void selectorThatKeepsReturningEarlyAndEmptyIsRebuiltAndChannelsKeepWorking() throws Exception {
-        Reactor reactor = new Reactor(new SpinningPoller(2 * Reactor.SPIN_THRESHOLD + 10));
+        SpinningPoller poller = new SpinningPoller(2 * Reactor.SPIN_THRESHOLD + 10);
+        Reactor reactor = new Reactor(poller);
         Pipe pipe = Pipe.open();
         pipe.source().configureBlocking(false);
         PipeReader reader = new PipeReader(pipe.source());
         try (ReactorThread rt = ReactorThread.start(reactor)) {
             rt.call(() -> reactor.register(pipe.source(), SelectionKey.OP_READ, reader));
-            while (rt.call(reactor::selectorRebuilds) < 2) {
-                Thread.onSpinWait();
-            }
+            // No polling from here: every cross-thread call wakes the loop, which is not a spin.
+            ReactorThread.await(poller.rebuiltTwice);
             pipe.sink().write(ByteBuffer.wrap("still here".getBytes(StandardCharsets.US_ASCII)));
             assertEquals("still here", ReactorThread.await(reader.received));
             assertEquals(2, (int) rt.call(reactor::selectorRebuilds));
