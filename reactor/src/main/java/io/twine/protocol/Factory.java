@@ -34,11 +34,15 @@ public abstract class Factory {
     /** Called after the last port or connector has stopped using this factory. */
     public void stopFactory() {}
 
-    /** Counts one more user; calls {@link #startFactory()} for the first. Called by transports. */
+    /**
+     * Counts one more user; calls {@link #startFactory()} for the first. Called by transports.
+     * If {@code startFactory} throws, the count is as before and the exception propagates.
+     */
     public final void doStart() {
-        if (activePorts++ == 0) {
+        if (activePorts == 0) {
             startFactory();
         }
+        activePorts++;
     }
 
     /** Counts one user fewer; calls {@link #stopFactory()} for the last. Called by transports. */

@@ -18,20 +18,17 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class SelectorRebuildTest {
 
-    /** A poller whose first {@code spins} waiting selects return at once with nothing, like the epoll bug. */
+    /** A poller whose waiting selects return at once with nothing, like the epoll bug, until rebuilt twice. */
     static final class SpinningPoller extends Poller {
         final CompletableFuture<Void> rebuiltTwice = new CompletableFuture<>();
-        int spinsLeft;
-        int rebuilds;
+        volatile int rebuilds;
 
-        SpinningPoller(int spins) throws IOException {
-            this.spinsLeft = spins;
+        SpinningPoller() throws IOException {
         }
 
         @Override
         int select(Consumer<SelectionKey> action, long timeoutMillis) throws IOException {
-            if (timeoutMillis >= 0 && spinsLeft > 0) {
-                spinsLeft--;
+            if (timeoutMillis >= 0 && rebuilds < 2) {
                 return 0;
             }
             return super.select(action, timeoutMillis);
@@ -76,7 +73,7 @@ class SelectorRebuildTest {
 
     @Test
     void selectorThatKeepsReturningEarlyAndEmptyIsRebuiltAndChannelsKeepWorking() throws Exception {
-        SpinningPoller poller = new SpinningPoller(2 * Reactor.SPIN_THRESHOLD + 10);
+        SpinningPoller poller = new SpinningPoller();
         Reactor reactor = new Reactor(poller);
         Pipe pipe = Pipe.open();
         pipe.source().configureBlocking(false);

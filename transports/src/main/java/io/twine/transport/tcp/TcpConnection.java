@@ -45,8 +45,8 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     private final OutboundQueue outbound;
     private final SocketAddress host;
     private final SocketAddress peer;
-    /** The client side's connector, told when the connection ends; null on the server side. */
-    private final TcpConnector connector;
+    /** The listener or connector that made this connection, told when it ends. */
+    private final ConnectionOwner owner;
     private Registration registration;
 
     private long highWaterMark = DEFAULT_HIGH_WATER_MARK;
@@ -69,12 +69,12 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     private int interestOps = -1;
 
     TcpConnection(Reactor reactor, SocketChannel channel, Protocol protocol, long maxWriteBufferSize,
-            TcpConnector connector) throws IOException {
+            ConnectionOwner owner) throws IOException {
         this.reactor = reactor;
         this.channel = channel;
         this.protocol = protocol;
         this.maxWriteBufferSize = maxWriteBufferSize;
-        this.connector = connector;
+        this.owner = owner;
         this.outbound = new OutboundQueue(reactor.chunkPool());
         this.host = channel.getLocalAddress();
         this.peer = channel.getRemoteAddress();
@@ -396,9 +396,7 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
             Failures.rethrowIfFatal(error);
             reactor.reportError("connectionLost of " + describe(), error);
         }
-        if (connector != null) {
-            connector.connectionLost(reason);
-        }
+        owner.connectionClosed(this, reason);
     }
 
     /** A user callback threw: report it once and close with it as the reason. */

@@ -26,7 +26,7 @@ import java.time.Duration;
  *
  * <p>Thread: loop only.
  */
-final class TcpConnector implements Connector, IoHandler, ShutdownParticipant {
+final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, ConnectionOwner {
 
     private enum State { DISCONNECTED, CONNECTING, CONNECTED }
 
@@ -55,8 +55,15 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant {
         }
         state = State.CONNECTING;
         if (!factoryStarted) {
-            factoryStarted = true;
-            factory.doStart();
+            try {
+                factory.doStart();
+                factoryStarted = true;
+            } catch (Throwable error) {
+                Failures.rethrowIfFatal(error);
+                reactor.reportError("startFactory of " + factory.getClass().getName(), error);
+                reactor.callLater(Duration.ZERO, () -> attemptFailed(Reason.error(error)));
+                return;
+            }
         }
         try {
             factory.startedConnecting(this);
@@ -156,8 +163,8 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant {
         stopFactoryUnlessRetrying();
     }
 
-    /** Called by the connection once its protocol's {@code connectionLost} has run. */
-    void connectionLost(Reason reason) {
+    @Override
+    public void connectionClosed(TcpConnection closed, Reason reason) {
         state = State.DISCONNECTED;
         connection = null;
         channel = null;

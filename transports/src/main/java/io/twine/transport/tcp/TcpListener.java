@@ -25,9 +25,12 @@ import java.time.Duration;
  * would spin the loop. Instead, accept interest is turned off for a back-off that doubles from
  * 10 ms up to 1 s, and the failure is reported once per back-off.
  *
+ * <p>With {@link TcpOptions#maxConnections()} set, a connection beyond the limit is accepted and
+ * closed at once, and each episode of refusals is logged once.
+ *
  * <p>Thread: loop only.
  */
-final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant {
+final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant, ConnectionOwner {
 
     /** Connections accepted per readiness event at most, so a connect storm cannot starve the rest. */
     private static final int MAX_ACCEPTS_PER_EVENT = 64;
@@ -43,6 +46,13 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     private boolean listening = true;
     private Duration backoff = Duration.ZERO;
     private DelayedCall resumeAccepting;
+    private int openConnections;
+    private boolean refusing;
+
+    // Counters for tests and metrics: what accepting cost over the port's life.
+    long acceptAttempts;
+    long acceptFailures;
+    long refusedOverLimit;
 
     private TcpListener(Reactor reactor, ServerSocketChannel server, Factory factory, TcpOptions options)
             throws IOException {
@@ -55,6 +65,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
 
     static TcpListener open(Reactor reactor, SocketAddress address, Factory factory, TcpOptions options)
             throws IOException {
+        factory.doStart();  // if startFactory throws, nothing is opened and the caller sees why
         ServerSocketChannel server = ServerSocketChannel.open();
         TcpListener listener;
         try {
@@ -65,10 +76,10 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
             listener.registration = reactor.register(server, SelectionKey.OP_ACCEPT, listener);
         } catch (IOException | RuntimeException e) {
             server.close();
+            factory.doStop();
             throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
         }
         reactor.track(listener);
-        factory.doStart();
         return listener;
     }
 
@@ -76,9 +87,11 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     public void ready(int readyOps) {
         for (int i = 0; i < MAX_ACCEPTS_PER_EVENT && listening; i++) {
             SocketChannel channel;
+            acceptAttempts++;
             try {
                 channel = server.accept();
             } catch (IOException e) {
+                acceptFailures++;
                 backOff(e);
                 return;
             }
@@ -91,6 +104,12 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     }
 
     private void accepted(SocketChannel channel) {
+        int limit = options.maxConnections();
+        if (limit > 0 && openConnections >= limit) {
+            refuseOverLimit(channel, limit);
+            return;
+        }
+        refusing = false;
         Protocol protocol;
         SocketAddress peer = null;
         try {
@@ -108,11 +127,33 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
             return;
         }
         try {
-            new TcpConnection(reactor, channel, protocol, factory.getMaxWriteBufferSize(), null).start(null);
+            openConnections++;
+            new TcpConnection(reactor, channel, protocol, factory.getMaxWriteBufferSize(), this).start(null);
         } catch (IOException e) {
+            openConnections--;
             // The peer left between accept and registration: no connection was made.
             closeQuietly(channel);
         }
+    }
+
+    private void refuseOverLimit(SocketChannel channel, int limit) {
+        refusedOverLimit++;
+        if (!refusing) {
+            refusing = true;
+            reactor.reportError("refusing connections on " + host + ": the limit of " + limit
+                    + " open connections is reached", new IOException("connection limit reached"));
+        }
+        closeQuietly(channel);
+    }
+
+    @Override
+    public void connectionClosed(TcpConnection connection, io.twine.protocol.Reason reason) {
+        openConnections--;
+    }
+
+    /** Connections accepted from this port and not yet closed. */
+    int openConnections() {
+        return openConnections;
     }
 
     private void backOff(IOException error) {

@@ -13,7 +13,7 @@ import java.time.Duration;
  */
 public final class TcpOptions {
 
-    private static final TcpOptions DEFAULTS = new TcpOptions(50, true, false, 0, 0, Duration.ofSeconds(30));
+    private static final TcpOptions DEFAULTS = new TcpOptions(50, true, false, 0, 0, Duration.ofSeconds(30), 0);
 
     private final int backlog;
     private final boolean noDelay;
@@ -21,15 +21,17 @@ public final class TcpOptions {
     private final int receiveBufferSize;
     private final int sendBufferSize;
     private final Duration connectTimeout;
+    private final int maxConnections;
 
     private TcpOptions(int backlog, boolean noDelay, boolean keepAlive, int receiveBufferSize,
-            int sendBufferSize, Duration connectTimeout) {
+            int sendBufferSize, Duration connectTimeout, int maxConnections) {
         this.backlog = backlog;
         this.noDelay = noDelay;
         this.keepAlive = keepAlive;
         this.receiveBufferSize = receiveBufferSize;
         this.sendBufferSize = sendBufferSize;
         this.connectTimeout = connectTimeout;
+        this.maxConnections = maxConnections;
     }
 
     /**
@@ -48,27 +50,27 @@ public final class TcpOptions {
         if (backlog < 0) {
             throw new IllegalArgumentException("backlog must be zero (system default) or positive, got " + backlog);
         }
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections);
     }
 
     /** TCP_NODELAY: true (the default) sends small segments at once. */
     public TcpOptions withNoDelay(boolean noDelay) {
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections);
     }
 
     /** SO_KEEPALIVE: probe idle connections so that a vanished peer is noticed eventually. */
     public TcpOptions withKeepAlive(boolean keepAlive) {
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections);
     }
 
     /** SO_RCVBUF in bytes; 0 keeps the kernel's default. */
     public TcpOptions withReceiveBufferSize(int bytes) {
-        return new TcpOptions(backlog, noDelay, keepAlive, checkSize("receive", bytes), sendBufferSize, connectTimeout);
+        return new TcpOptions(backlog, noDelay, keepAlive, checkSize("receive", bytes), sendBufferSize, connectTimeout, maxConnections);
     }
 
     /** SO_SNDBUF in bytes; 0 keeps the kernel's default. */
     public TcpOptions withSendBufferSize(int bytes) {
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, checkSize("send", bytes), connectTimeout);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, checkSize("send", bytes), connectTimeout, maxConnections);
     }
 
     /** How long a connect may take before it fails with a timed-out reason. */
@@ -76,7 +78,20 @@ public final class TcpOptions {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("connect timeout must be positive, got " + timeout);
         }
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, timeout);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, timeout, maxConnections);
+    }
+
+    /**
+     * The most connections one listening port keeps open at once; 0 (the default) means no
+     * limit beyond the process's descriptors. A connection beyond the limit is accepted and
+     * closed at once, so its client learns straight away (an end of stream before any data)
+     * instead of waiting in the kernel's backlog; each episode of refusals is logged once.
+     */
+    public TcpOptions withMaxConnections(int maxConnections) {
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("max connections must be zero (no limit) or positive, got " + maxConnections);
+        }
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections);
     }
 
     public int backlog() {
@@ -103,6 +118,10 @@ public final class TcpOptions {
         return connectTimeout;
     }
 
+    public int maxConnections() {
+        return maxConnections;
+    }
+
     private static int checkSize(String which, int bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException(which + " buffer size must be zero (kernel default) or positive, got " + bytes);
@@ -114,6 +133,6 @@ public final class TcpOptions {
     public String toString() {
         return "TcpOptions[backlog=" + backlog + ", noDelay=" + noDelay + ", keepAlive=" + keepAlive
                 + ", receiveBufferSize=" + receiveBufferSize + ", sendBufferSize=" + sendBufferSize
-                + ", connectTimeout=" + connectTimeout + "]";
+                + ", connectTimeout=" + connectTimeout + ", maxConnections=" + maxConnections + "]";
     }
 }
