@@ -63,6 +63,38 @@ final class Loopback {
         }
     }
 
+    /**
+     * Waits, by running loop iterations (never sleeping), until this process has at most
+     * {@code limit} descriptors open. A closed channel frees its descriptor only when a select
+     * of its selector processes the cancelled key, so this gives the loop a bounded number of
+     * turns to do so, then fails naming what is still open.
+     */
+    static void awaitDescriptorsAtMost(io.twine.testing.ReactorThread rt, long limit) throws IOException {
+        for (int turn = 0; turn < 1000; turn++) {
+            if (openDescriptors() <= limit) {
+                return;
+            }
+            rt.call(() -> null);
+        }
+        throw new AssertionError("expected at most " + limit + " descriptors open, found "
+                + openDescriptors() + ": " + describeDescriptors());
+    }
+
+    /** What each open descriptor points at, for a failure message. */
+    static String describeDescriptors() throws IOException {
+        StringBuilder out = new StringBuilder();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            fds.forEach(fd -> {
+                try {
+                    out.append(fd.getFileName()).append("->").append(Files.readSymbolicLink(fd)).append(' ');
+                } catch (IOException e) {
+                    out.append(fd.getFileName()).append("->? ");
+                }
+            });
+        }
+        return out.toString();
+    }
+
     /** A protocol that records how its connection ended. */
     static class Recording extends Protocol {
         final CompletableFuture<Protocol> made = new CompletableFuture<>();
