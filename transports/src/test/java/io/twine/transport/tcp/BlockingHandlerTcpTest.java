@@ -228,8 +228,11 @@ class BlockingHandlerTcpTest {
             handlerStarted.countDown();
             readResult.complete(c.input().read());
         }));
-        try (Socket socket = connect(address)) {
+        Socket socket = connect(address);
+        try {
             assertTrue(handlerStarted.await(60, TimeUnit.SECONDS));
+        } finally {
+            socket.close();
         }
         assertEquals(-1, ReactorThread.await(readResult));
     }
