@@ -9,6 +9,7 @@ module io.twine.reactor {
 
     exports io.twine.reactor;
     exports io.twine.protocol;
+    exports io.twine.protocol.blocking;
     exports io.twine.testing;
     exports io.twine.reactor.spi to io.twine.transports;
 }
