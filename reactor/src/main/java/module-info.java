@@ -9,6 +9,8 @@ module io.twine.reactor {
 
     exports io.twine.reactor;
     exports io.twine.protocol;
+    exports io.twine.protocol.basic;
+    exports io.twine.protocol.policies;
     exports io.twine.testing;
     exports io.twine.reactor.spi to io.twine.transports;
 }
