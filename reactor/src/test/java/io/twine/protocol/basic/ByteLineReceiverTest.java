@@ -208,6 +208,34 @@ class ByteLineReceiverTest {
     }
 
     @Test
+    void delimiterSearchFindsTheFirstMatchAtEveryOffsetInEitherByteOrder() {
+        Random random = new Random(17);
+        for (String delimiter : new String[] {"\n", "\r\n", "\u0080\u0081", "\u00ff"}) {
+            byte[] delim = delimiter.getBytes(ISO_8859_1);
+            for (int round = 0; round < 2000; round++) {
+                byte[] bytes = new byte[1 + random.nextInt(40)];
+                for (int i = 0; i < bytes.length; i++) {
+                    // Neighbours of the delimiter's bytes, where a sloppy zero-byte test misfires.
+                    int pick = random.nextInt(6);
+                    bytes[i] = pick == 0 ? delim[0] : pick == 1 ? delim[delim.length - 1]
+                            : pick == 2 ? (byte) (delim[0] + 1) : pick == 3 ? 0 : (byte) random.nextInt(256);
+                }
+                String text = new String(bytes, ISO_8859_1);
+                int from = random.nextInt(bytes.length);
+                int expected = text.indexOf(delimiter, from);
+                for (java.nio.ByteOrder order : new java.nio.ByteOrder[] {java.nio.ByteOrder.BIG_ENDIAN, java.nio.ByteOrder.LITTLE_ENDIAN}) {
+                    for (boolean direct : new boolean[] {false, true}) {
+                        ByteBuffer buffer = (direct ? ByteBuffer.allocateDirect(bytes.length) : ByteBuffer.allocate(bytes.length)).order(order);
+                        buffer.put(bytes).flip();
+                        assertEquals(expected, ByteLineReceiver.indexOf(buffer, from, delim),
+                                () -> "in " + java.util.Arrays.toString(bytes) + " from " + from + " " + order);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void noLineIsDeliveredAfterLoseConnection() {
         Recorder recorder = connected("\r\n", 100, false);
         recorder.dataReceived(ByteBuffer.wrap("a\r\nQUIT\r\nb\r\nc".getBytes(ISO_8859_1)));
