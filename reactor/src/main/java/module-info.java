@@ -5,11 +5,11 @@
  * only to the transports module so that user code cannot come to depend on it.
  */
 module io.twine.reactor {
-    requires transitive java.logging;
-
     exports io.twine.reactor;
     exports io.twine.protocol;
+    exports io.twine.protocol.basic;
     exports io.twine.protocol.blocking;
+    exports io.twine.protocol.policies;
     exports io.twine.testing;
     exports io.twine.reactor.spi to io.twine.transports;
 }

@@ -54,6 +54,28 @@ public interface Transport extends Producer {
     void abortConnection();
 
     /**
+     * Like {@link #loseConnection()} (stop reading, send what is queued, then close), but
+     * {@code connectionLost} gets {@code reason} instead of a clean close: framing protocols use it
+     * to say a limit was exceeded or the peer sent malformed data. If the flush itself fails, the
+     * failure is the reason given.
+     *
+     * <p>The default, for transports that cannot carry a reason, is plain {@code loseConnection()}.
+     */
+    default void loseConnection(Reason reason) {
+        loseConnection();
+    }
+
+    /**
+     * Like {@link #abortConnection()} (close now, drop what is queued), but {@code connectionLost}
+     * gets {@code reason}: an idle timeout uses it to say why the connection ended.
+     *
+     * <p>The default, for transports that cannot carry a reason, is plain {@code abortConnection()}.
+     */
+    default void abortConnection(Reason reason) {
+        abortConnection();
+    }
+
+    /**
      * Sends everything queued, then shuts down our sending side (TCP half-close) while reading
      * goes on. Useful with a {@link HalfCloseableProtocol}.
      */

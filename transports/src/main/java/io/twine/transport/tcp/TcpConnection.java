@@ -60,6 +60,8 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     private boolean readingPaused;
     private boolean peerFinishedSending;
     private boolean disconnecting;
+    /** What connectionLost gets once a loseConnection has flushed everything. */
+    private Reason disconnectReason = Reason.closedByUs();
     private boolean writeShutdownRequested;
     private boolean writeShutdown;
     /** OP_WRITE is on: the kernel's buffer was full at the last flush. */
@@ -190,7 +192,7 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     /** Everything queued has reached the kernel: finish a pending close or half-close. */
     private void drained() {
         if (disconnecting) {
-            close(Reason.closedByUs());
+            close(disconnectReason);
         } else if (writeShutdownRequested && !writeShutdown) {
             shutdownOutput();
         }
@@ -337,8 +339,23 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     }
 
     @Override
+    public void loseConnection(Reason reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (closed || disconnecting) {
+            return;
+        }
+        disconnectReason = reason;
+        loseConnection();
+    }
+
+    @Override
     public void abortConnection() {
         close(Reason.aborted());
+    }
+
+    @Override
+    public void abortConnection(Reason reason) {
+        close(Objects.requireNonNull(reason, "reason"));
     }
 
     @Override

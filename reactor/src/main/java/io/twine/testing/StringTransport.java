@@ -1,0 +1,361 @@
+package io.twine.testing;
+
+import io.twine.protocol.Producer;
+import io.twine.protocol.Protocol;
+import io.twine.protocol.Reason;
+import io.twine.protocol.Transport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A {@link Transport} with no socket behind it, that records what its protocol does to it
+ * (Twisted's {@code proto_helpers.StringTransport}): the bytes written, calls to close, abort and
+ * half-close, the registered producer, and whether reading was paused. A test feeds the protocol
+ * with {@code protocol.dataReceived(...)} and looks at {@link #value()}.
+ *
+ * <p>It follows the transport contract where a test would notice: writes are copied, writes made
+ * after {@code loseConnection} or {@code abortConnection} are ignored, and
+ * {@link #isConnected()} turns false at either. It calls {@code connectionLost} only when the
+ * test says so, with {@link #finish(Reason)}.
+ *
+ * <p>The write buffer size it reports is always 0 (nothing is ever queued), so a streaming
+ * producer is never paused by it.
+ *
+ * <p>Thread: not thread-safe; use it from the test's thread, as a protocol uses its transport
+ * from the loop's.
+ */
+public final class StringTransport implements Transport {
+
+    /** The default {@link #getHost()}: 10.0.0.1, port 12345. */
+    public static final InetSocketAddress DEFAULT_HOST = address(10, 0, 0, 1, 12345);
+    /** The default {@link #getPeer()}: 192.168.1.1, port 54321. */
+    public static final InetSocketAddress DEFAULT_PEER = address(192, 168, 1, 1, 54321);
+
+    private final SocketAddress host;
+    private final SocketAddress peer;
+    private byte[] written = new byte[256];
+    private int writtenLength;
+
+    private boolean loseConnectionCalled;
+    private boolean abortConnectionCalled;
+    private boolean loseWriteConnectionCalled;
+    private Reason closeReason;
+    private boolean readingPaused;
+    private boolean producingStopped;
+    private Protocol protocol;
+    private boolean finished;
+
+    private Producer producer;
+    private boolean streamingProducer;
+    private long highWaterMark = -1;
+    private long lowWaterMark = -1;
+    private long maxWriteBufferSize = -1;
+
+    /** A transport between {@link #DEFAULT_HOST} and {@link #DEFAULT_PEER}. */
+    public StringTransport() {
+        this(DEFAULT_HOST, DEFAULT_PEER);
+    }
+
+    /** A transport whose {@link #getHost()} and {@link #getPeer()} return these addresses. */
+    public StringTransport(SocketAddress host, SocketAddress peer) {
+        this.host = Objects.requireNonNull(host, "host");
+        this.peer = Objects.requireNonNull(peer, "peer");
+    }
+
+    /** Attaches {@code protocol} (calls its {@code makeConnection}) and returns this transport. */
+    public StringTransport connect(Protocol protocol) {
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        protocol.makeConnection(this);
+        return this;
+    }
+
+    // ------------------------------------------------------------------ what was written
+
+    /** A copy of every byte written so far (since the last {@link #clear()}). */
+    public byte[] value() {
+        return Arrays.copyOf(written, writtenLength);
+    }
+
+    /** Every byte written so far, decoded with {@code charset}. */
+    public String value(Charset charset) {
+        return new String(written, 0, writtenLength, charset);
+    }
+
+    /** Every byte written so far, decoded as UTF-8. */
+    public String valueAsString() {
+        return value(StandardCharsets.UTF_8);
+    }
+
+    /** How many bytes were written since the last {@link #clear()}. */
+    public int writtenLength() {
+        return writtenLength;
+    }
+
+    /** Forgets what was written (and keeps its storage, so a benchmark can reuse it). */
+    public void clear() {
+        writtenLength = 0;
+    }
+
+    // ------------------------------------------------------------------ how it was closed
+
+    /** True once {@code loseConnection} (with or without a reason) was called. */
+    public boolean loseConnectionCalled() {
+        return loseConnectionCalled;
+    }
+
+    /** True once {@code abortConnection} (with or without a reason) was called. */
+    public boolean abortConnectionCalled() {
+        return abortConnectionCalled;
+    }
+
+    /** True once {@code loseWriteConnection} was called. */
+    public boolean loseWriteConnectionCalled() {
+        return loseWriteConnectionCalled;
+    }
+
+    /**
+     * The reason the protocol would get in {@code connectionLost}, from the first close call:
+     * {@link Reason#closedByUs()}, {@link Reason#aborted()}, or the reason given. Null while
+     * nothing closed the transport.
+     */
+    public Reason closeReason() {
+        return closeReason;
+    }
+
+    /**
+     * Ends the connection as a real transport would: calls {@code connectionLost} on the protocol
+     * attached with {@link #connect}, once, with {@link #closeReason()} if a close was asked for,
+     * else with {@code otherwise} (for instance {@link Reason#closedByPeer()}). Later calls do
+     * nothing.
+     *
+     * @return the reason given to {@code connectionLost}
+     * @throws IllegalStateException if no protocol was attached with {@link #connect}
+     */
+    public Reason finish(Reason otherwise) {
+        if (protocol == null) {
+            throw new IllegalStateException("no protocol attached: call connect(protocol) first");
+        }
+        if (closeReason == null) {
+            closeReason = Objects.requireNonNull(otherwise, "otherwise");
+        }
+        if (!finished) {
+            finished = true;
+            protocol.connectionLost(closeReason);
+        }
+        return closeReason;
+    }
+
+    // ------------------------------------------------------------------ producer state
+
+    /** True between {@link #pauseProducing()} and {@link #resumeProducing()}: reading is paused. */
+    public boolean isReadingPaused() {
+        return readingPaused;
+    }
+
+    /** True once {@link #stopProducing()} was called. */
+    public boolean isProducingStopped() {
+        return producingStopped;
+    }
+
+    /** The registered producer, or null. */
+    public Producer producer() {
+        return producer;
+    }
+
+    /** Whether the registered producer is a streaming (push) one. */
+    public boolean isStreamingProducer() {
+        return streamingProducer;
+    }
+
+    /** The high-water mark last set, or -1. */
+    public long highWaterMark() {
+        return highWaterMark;
+    }
+
+    /** The low-water mark last set, or -1. */
+    public long lowWaterMark() {
+        return lowWaterMark;
+    }
+
+    /** The hard cap last set with {@link #setMaxWriteBufferSize}, or -1. */
+    public long maxWriteBufferSize() {
+        return maxWriteBufferSize;
+    }
+
+    // ------------------------------------------------------------------ Transport
+
+    @Override
+    public void write(byte[] data) {
+        write(data, 0, data.length);
+    }
+
+    @Override
+    public void write(byte[] data, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        if (acceptsWrites()) {
+            ensureRoom(length);
+            System.arraycopy(data, offset, written, writtenLength, length);
+            writtenLength += length;
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer data) {
+        int length = data.remaining();
+        if (acceptsWrites()) {
+            ensureRoom(length);
+            data.get(written, writtenLength, length);
+            writtenLength += length;
+        } else {
+            data.position(data.limit());
+        }
+    }
+
+    @Override
+    public void writeSequence(ByteBuffer... data) {
+        for (ByteBuffer buffer : data) {
+            write(buffer);
+        }
+    }
+
+    private boolean acceptsWrites() {
+        return closeReason == null && !loseWriteConnectionCalled;
+    }
+
+    private void ensureRoom(int length) {
+        long needed = (long) writtenLength + length;
+        if (needed > written.length) {
+            if (needed > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("a StringTransport holds at most 2 GiB; call clear()");
+            }
+            written = Arrays.copyOf(written, (int) Math.max(needed, Math.min(Integer.MAX_VALUE - 8, 2L * written.length)));
+        }
+    }
+
+    @Override
+    public void loseConnection() {
+        loseConnection(Reason.closedByUs());
+    }
+
+    @Override
+    public void loseConnection(Reason reason) {
+        Objects.requireNonNull(reason, "reason");
+        loseConnectionCalled = true;
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+    }
+
+    @Override
+    public void abortConnection() {
+        abortConnection(Reason.aborted());
+    }
+
+    @Override
+    public void abortConnection(Reason reason) {
+        Objects.requireNonNull(reason, "reason");
+        abortConnectionCalled = true;
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+    }
+
+    @Override
+    public void loseWriteConnection() {
+        loseWriteConnectionCalled = true;
+    }
+
+    @Override
+    public SocketAddress getPeer() {
+        return peer;
+    }
+
+    @Override
+    public SocketAddress getHost() {
+        return host;
+    }
+
+    /** True until a close was asked for. */
+    @Override
+    public boolean isConnected() {
+        return closeReason == null;
+    }
+
+    @Override
+    public void pauseProducing() {
+        readingPaused = true;
+    }
+
+    @Override
+    public void resumeProducing() {
+        readingPaused = false;
+    }
+
+    /** Records the call and, as a real transport does, asks for a clean close. */
+    @Override
+    public void stopProducing() {
+        producingStopped = true;
+        loseConnection();
+    }
+
+    @Override
+    public void registerProducer(Producer newProducer, boolean streaming) {
+        Objects.requireNonNull(newProducer, "producer");
+        if (producer != null) {
+            throw new IllegalStateException("a producer is already registered: " + producer);
+        }
+        producer = newProducer;
+        streamingProducer = streaming;
+    }
+
+    @Override
+    public void unregisterProducer() {
+        producer = null;
+        streamingProducer = false;
+    }
+
+    @Override
+    public void setWriteBufferLimits(long highWaterMark, long lowWaterMark) {
+        if (lowWaterMark < 0 || highWaterMark < lowWaterMark) {
+            throw new IllegalArgumentException("need 0 <= low <= high, got high=" + highWaterMark
+                    + " low=" + lowWaterMark);
+        }
+        this.highWaterMark = highWaterMark;
+        this.lowWaterMark = lowWaterMark;
+    }
+
+    @Override
+    public void setMaxWriteBufferSize(long maxBytes) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("the write buffer cap must be positive, got " + maxBytes);
+        }
+        this.maxWriteBufferSize = maxBytes;
+    }
+
+    /** Always 0: nothing is ever queued. */
+    @Override
+    public long getWriteBufferSize() {
+        return 0;
+    }
+
+    @Override
+    public String toString() {
+        return "StringTransport[" + host + " <-> " + peer + ", " + writtenLength + " bytes written"
+                + (closeReason != null ? ", " + closeReason : "") + "]";
+    }
+
+    private static InetSocketAddress address(int a, int b, int c, int d, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d}), port);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("four bytes are always an address", e);
+        }
+    }
+}
