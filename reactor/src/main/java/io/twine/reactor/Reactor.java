@@ -169,6 +169,9 @@ public final class Reactor implements Scheduler {
         if (!tasks.isEmpty() || !pendingFlushes.isEmpty() || phase == Phase.FINISHED) {
             return -1;
         }
+        if (phase == Phase.STOPPING && participants.isEmpty()) {
+            return -1;  // the last participant closed during this pass: finish now, not at the grace timer
+        }
         long due = timers.nextDueTime();
         if (due == Long.MAX_VALUE) {
             return 0;
