@@ -354,9 +354,14 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
         close();
     }
 
+    /** The reactor is stopping: close at once if nothing is queued, else once the queue has drained. */
     @Override
     public void shutdown() {
-        stopListening();
+        if (queue.isEmpty()) {
+            close();
+        } else {
+            stopListening();
+        }
     }
 
     @Override
