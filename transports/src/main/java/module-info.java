@@ -7,4 +7,5 @@ module io.twine.transports {
 
     exports io.twine.transport.tcp;
     exports io.twine.transport.udp;
+    exports io.twine.transport.endpoints;
 }
