@@ -103,7 +103,9 @@ final class HostConnector {
             return;
         }
         InetSocketAddress address = new InetSocketAddress(addresses[next++], endpoint.port());
-        TcpOptions options = TcpOptions.defaults().withConnectTimeout(Duration.ofNanos(remaining));
+        // A hair past the deadline, so that the deadline's own timer ends a hanging attempt and
+        // the failure is always the endpoint's TimeoutException.
+        TcpOptions options = TcpOptions.defaults().withConnectTimeout(Duration.ofNanos(remaining).plusMillis(1));
         current = Tcp.connect(reactor, address, attempts, options);
     }
 
