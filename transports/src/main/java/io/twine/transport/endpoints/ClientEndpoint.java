@@ -96,6 +96,10 @@ public final class ClientEndpoint {
         OnLoop.call(reactor, () -> {
             connector.start();
             return null;
+        }).whenComplete((ignored, error) -> {
+            if (error != null) {
+                connector.fail(error);  // a failure to even start still ends in the caller's future
+            }
         });
         return connector.result();
     }

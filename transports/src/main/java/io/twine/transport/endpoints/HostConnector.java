@@ -128,9 +128,14 @@ final class HostConnector {
                 + endpoint.timeout().toMillis() + " ms" + (failures.length() > 0 ? "; " + failures : "")));
     }
 
-    private void fail(Throwable error) {
+    void fail(Throwable error) {
+        if (finished) {
+            return;
+        }
         finished = true;
-        deadlineTimer.cancel();
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel();
+        }
         result.completeExceptionally(error);
     }
 

@@ -102,12 +102,16 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
             channel.close();
             throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
         }
-        reactor.track(port);
         port.updateInterest();
         try {
             protocol.makeConnection(port);
         } catch (Throwable error) {
             port.callbackFailed("startProtocol", error);
+        }
+        // Tracked only now: a reactor already stopping closes what it tracks at once, and
+        // stopProtocol must not run before startProtocol.
+        if (!port.closed) {
+            reactor.track(port);
         }
         return port;
     }

@@ -6,14 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.twine.protocol.DatagramProtocol;
 import io.twine.protocol.DatagramTransport;
 import io.twine.reactor.Reactor;
+import io.twine.reactor.ShutdownPhase;
 import io.twine.testing.ReactorThread;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -104,5 +109,31 @@ class UdpLifecycleTest {
             assertTrue(failure.getCause() instanceof IOException, String.valueOf(failure.getCause()));
             assertTrue(failure.getCause().getMessage().contains(busy.toString()), failure.getCause().getMessage());
         }
+    }
+
+    @Test
+    void aPortOpenedWhileTheReactorStopsIsStartedThenStopped() throws Exception {
+        Reactor reactor = new Reactor();
+        List<String> events = new CopyOnWriteArrayList<>();
+        DatagramProtocol protocol = new DatagramProtocol() {
+            @Override
+            public void startProtocol() {
+                events.add("start");
+            }
+
+            @Override
+            public void stopProtocol() {
+                events.add("stop");
+            }
+        };
+        reactor.addShutdownTrigger(ShutdownPhase.DURING, () -> {
+            try {
+                Udp.listen(reactor, ANY_LOOPBACK_PORT, protocol);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        ReactorThread.start(reactor).close();
+        assertEquals(List.of("start", "stop"), events);
     }
 }
