@@ -1,9 +1,11 @@
 /**
- * Non-blocking TCP (and, later, UDP) transports for the twine reactor. No dependency beyond
- * {@code io.twine.reactor}; the channel code itself is package-private behind {@code Tcp}.
+ * Non-blocking TCP and UDP transports for the twine reactor. No dependency beyond
+ * {@code io.twine.reactor}; the channel code itself is package-private behind {@code Tcp} and {@code Udp}.
  */
 module io.twine.transports {
     requires transitive io.twine.reactor;
 
     exports io.twine.transport.tcp;
+    exports io.twine.transport.udp;
+    exports io.twine.transport.endpoints;
 }

@@ -213,7 +213,7 @@ public final class Reactor implements Scheduler {
             return -1;
         }
         if (phase == Phase.STOPPING && participants.isEmpty()) {
-            return -1;  // the last connection just closed: finish now, not at the grace deadline
+            return -1;  // the last participant closed during this pass: finish now, not at the grace deadline
         }
         long due = timers.nextDueTime();
         if (due == Long.MAX_VALUE) {

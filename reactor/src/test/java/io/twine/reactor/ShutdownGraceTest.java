@@ -1,0 +1,53 @@
+package io.twine.reactor;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.twine.reactor.spi.PendingFlush;
+import io.twine.reactor.spi.ShutdownParticipant;
+import io.twine.testing.ReactorThread;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class ShutdownGraceTest {
+
+    /** Closes on the loop's next flush, as a transport finishing its queue does. */
+    static final class ClosesOnFlush implements ShutdownParticipant, PendingFlush {
+        final Reactor reactor;
+        final AtomicBoolean closed = new AtomicBoolean();
+
+        ClosesOnFlush(Reactor reactor) {
+            this.reactor = reactor;
+        }
+
+        @Override
+        public void shutdown() {
+            reactor.requestFlush(this);
+        }
+
+        @Override
+        public void flush() {
+            closed.set(true);
+            reactor.untrack(this);
+        }
+
+        @Override
+        public void abort() {
+            throw new AssertionError("aborted: the grace period ran out although the participant had closed");
+        }
+    }
+
+    @Test
+    void stopFinishesAsSoonAsTheLastParticipantClosesNotAtTheEndOfTheGracePeriod() {
+        Reactor reactor = new Reactor();
+        // An hour: if stop() waited for the grace timer, the test's timeout would fail it.
+        reactor.setShutdownGracePeriod(Duration.ofHours(1));
+        ClosesOnFlush participant = new ClosesOnFlush(reactor);
+        try (ReactorThread rt = ReactorThread.start(reactor)) {
+            rt.run(() -> reactor.track(participant));
+        }
+        assertTrue(participant.closed.get());
+    }
+}

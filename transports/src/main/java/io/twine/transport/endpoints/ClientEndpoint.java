@@ -1,0 +1,130 @@
+package io.twine.transport.endpoints;
+
+import io.twine.protocol.Factory;
+import io.twine.protocol.Protocol;
+import io.twine.reactor.Reactor;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where to connect, as an endpoint string names it (Twisted's {@code clientFromString}):
+ * {@code tcp:host=HOST:port=PORT[:timeout=SECONDS]}, or with the values in that order,
+ * {@code tcp:HOST:PORT}. The host is a name or an address (IPv6 colons written {@code \:});
+ * the timeout, 30 seconds by default, bounds the whole attempt: resolving the name and
+ * trying each of its addresses in turn.
+ *
+ * <p>Immutable; {@link #toString()} gives the canonical string, which parses back to an equal
+ * endpoint.
+ */
+public final class ClientEndpoint {
+
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String host;
+    private final int port;
+    private final Duration timeout;
+
+    private ClientEndpoint(String host, int port, Duration timeout) {
+        this.host = host;
+        this.port = port;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Reads an endpoint string. Thread: any.
+     *
+     * @throws IllegalArgumentException naming the field at fault and what was expected
+     */
+    public static ClientEndpoint parse(String description) {
+        EndpointDescription parsed = EndpointDescription.parse(description);
+        switch (parsed.type()) {
+            case "tcp": {
+                EndpointFields fields = new EndpointFields(parsed, "a tcp client", "host", "port", "timeout");
+                return new ClientEndpoint(fields.text("host"), fields.port("port", false),
+                        fields.positiveSeconds("timeout", DEFAULT_TIMEOUT));
+            }
+            case "unix":
+            case "ssl":
+            case "tls":
+                throw new IllegalArgumentException("bad endpoint '" + description + "': type '" + parsed.type()
+                        + "' is not supported yet: expected tcp");
+            default:
+                throw new IllegalArgumentException("bad endpoint '" + description + "': unknown client type '"
+                        + parsed.type() + "': expected tcp");
+        }
+    }
+
+    /** The host name or address literal, as written. */
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** How long the whole attempt may take, name resolution included. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * Connects, building the protocol with {@code factory}. A host name is resolved on a worker
+     * thread ({@link Reactor#deferToThread}), never on the loop; its addresses are tried one
+     * after another until one connects or the timeout ends.
+     *
+     * <p>The future completes on the loop thread: with the protocol, once its
+     * {@code connectionMade} has run; or with a {@link java.net.ConnectException} listing each
+     * address tried and why it failed, a {@link java.util.concurrent.TimeoutException}, or the
+     * {@link java.net.UnknownHostException} of the lookup. A factory that returns null from
+     * {@code buildProtocol} fails it too. The factory's {@code startFactory} and
+     * {@code stopFactory} run around each attempt.
+     *
+     * <p>Thread-safe.
+     */
+    public CompletableFuture<Protocol> connect(Reactor reactor, Factory factory) {
+        Objects.requireNonNull(reactor, "reactor");
+        Objects.requireNonNull(factory, "factory");
+        return connect(reactor, factory, InetAddress::getAllByName);
+    }
+
+    /** {@link #connect(Reactor, Factory)} with the name lookup replaced, for tests. */
+    CompletableFuture<Protocol> connect(Reactor reactor, Factory factory, HostConnector.Resolver resolver) {
+        HostConnector connector = new HostConnector(reactor, this, factory, resolver);
+        OnLoop.call(reactor, () -> {
+            connector.start();
+            return null;
+        }).whenComplete((ignored, error) -> {
+            if (error != null) {
+                connector.fail(error);  // a failure to even start still ends in the caller's future
+            }
+        });
+        return connector.result();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (!(other instanceof ClientEndpoint)) {
+            return false;
+        }
+        ClientEndpoint that = (ClientEndpoint) other;
+        return host.equals(that.host) && port == that.port && timeout.equals(that.timeout);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(host, port, timeout);
+    }
+
+    /** The canonical endpoint string, such as {@code tcp:host=localhost:port=8080:timeout=30}. */
+    @Override
+    public String toString() {
+        return "tcp:host=" + EndpointDescription.escape(host) + ":port=" + port + ":timeout=" + seconds(timeout);
+    }
+
+    private static String seconds(Duration duration) {
+        return new java.math.BigDecimal(duration.toNanos()).movePointLeft(9).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,184 @@
+package io.twine.transport.endpoints;
+
+import io.twine.protocol.DatagramProtocol;
+import io.twine.protocol.DatagramTransport;
+import io.twine.protocol.Factory;
+import io.twine.protocol.ListeningPort;
+import io.twine.reactor.Reactor;
+import io.twine.transport.tcp.Tcp;
+import io.twine.transport.tcp.TcpOptions;
+import io.twine.transport.udp.Udp;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where to listen, as an endpoint string names it (Twisted's {@code serverFromString}):
+ * <ul>
+ *   <li>{@code tcp:PORT[:interface=IPV4][:backlog=N]}: TCP over IPv4; interface defaults to
+ *       {@code 0.0.0.0} (every interface), backlog to 50;</li>
+ *   <li>{@code tcp6:PORT[:interface=IPV6][:backlog=N]}: TCP over IPv6; interface defaults to
+ *       {@code ::}, whose colons are written {@code \:\:};</li>
+ *   <li>{@code udp:PORT[:interface=IP]}: a UDP port; interface defaults to {@code 0.0.0.0}.</li>
+ * </ul>
+ * Fields may also be named ({@code tcp:port=8080}); the interface must be an address, not a
+ * host name. Immutable; {@link #toString()} gives the canonical string, which parses back to an
+ * equal endpoint.
+ */
+public final class ServerEndpoint {
+
+    /** The transports a server endpoint can name. Unix sockets and TLS will join them. */
+    public enum Type {
+        TCP("tcp"), TCP6("tcp6"), UDP("udp");
+
+        private final String prefix;
+
+        Type(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** The type as written at the start of an endpoint string. */
+        public String prefix() {
+            return prefix;
+        }
+    }
+
+    private static final int DEFAULT_BACKLOG = 50;
+
+    private final Type type;
+    private final int port;
+    private final InetAddress interfaceAddress;
+    private final int backlog;
+
+    private ServerEndpoint(Type type, int port, InetAddress interfaceAddress, int backlog) {
+        this.type = type;
+        this.port = port;
+        this.interfaceAddress = interfaceAddress;
+        this.backlog = backlog;
+    }
+
+    /**
+     * Reads an endpoint string. Thread: any.
+     *
+     * @throws IllegalArgumentException naming the field at fault and what was expected
+     */
+    public static ServerEndpoint parse(String description) {
+        EndpointDescription parsed = EndpointDescription.parse(description);
+        switch (parsed.type()) {
+            case "tcp": {
+                EndpointFields fields = new EndpointFields(parsed, "a tcp server", "port", "interface", "backlog");
+                return new ServerEndpoint(Type.TCP, fields.port("port", true),
+                        fields.address("interface", Inet4Address.class, wildcard("0.0.0.0")),
+                        fields.nonNegativeInt("backlog", DEFAULT_BACKLOG));
+            }
+            case "tcp6": {
+                EndpointFields fields = new EndpointFields(parsed, "a tcp6 server", "port", "interface", "backlog");
+                return new ServerEndpoint(Type.TCP6, fields.port("port", true),
+                        fields.address("interface", Inet6Address.class, wildcard("::")),
+                        fields.nonNegativeInt("backlog", DEFAULT_BACKLOG));
+            }
+            case "udp": {
+                EndpointFields fields = new EndpointFields(parsed, "a udp port", "port", "interface");
+                return new ServerEndpoint(Type.UDP, fields.port("port", true),
+                        fields.address("interface", InetAddress.class, wildcard("0.0.0.0")), 0);
+            }
+            case "unix":
+            case "ssl":
+            case "tls":
+                throw notYet(parsed);
+            default:
+                throw new IllegalArgumentException("bad endpoint '" + description + "': unknown type '"
+                        + parsed.type() + "': expected tcp, tcp6 or udp");
+        }
+    }
+
+    static IllegalArgumentException notYet(EndpointDescription parsed) {
+        return new IllegalArgumentException("bad endpoint '" + parsed.text() + "': type '" + parsed.type()
+                + "' is not supported yet: expected tcp, tcp6 or udp");
+    }
+
+    private static InetAddress wildcard(String literal) {
+        return IpLiterals.parse(literal);
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    /** The port; 0 asks for any free port. */
+    public int port() {
+        return port;
+    }
+
+    /** The address to bind: a wildcard for every interface. */
+    public InetAddress interfaceAddress() {
+        return interfaceAddress;
+    }
+
+    /** The listen backlog of a TCP endpoint (0 for the system default); 0 for UDP. */
+    public int backlog() {
+        return backlog;
+    }
+
+    /** The socket address this endpoint binds. */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(interfaceAddress, port);
+    }
+
+    /**
+     * Listens with {@code factory} on this TCP endpoint. Thread-safe: the listening happens on
+     * the loop thread (at once if called there, else through {@code callFromThread}), and the
+     * future completes there, with the port or with the bind failure.
+     *
+     * @throws IllegalArgumentException if this is a UDP endpoint
+     */
+    public CompletableFuture<ListeningPort> listen(Reactor reactor, Factory factory) {
+        Objects.requireNonNull(reactor, "reactor");
+        Objects.requireNonNull(factory, "factory");
+        if (type == Type.UDP) {
+            throw new IllegalArgumentException(this + " is a UDP endpoint: it listens a DatagramProtocol, not a Factory");
+        }
+        TcpOptions options = TcpOptions.defaults().withBacklog(backlog);
+        return OnLoop.call(reactor, () -> Tcp.listen(reactor, address(), factory, options));
+    }
+
+    /**
+     * Opens this UDP endpoint for {@code protocol}, on the loop thread like
+     * {@link #listen(Reactor, Factory)}.
+     *
+     * @throws IllegalArgumentException if this is a TCP endpoint
+     */
+    public CompletableFuture<DatagramTransport> listen(Reactor reactor, DatagramProtocol protocol) {
+        Objects.requireNonNull(reactor, "reactor");
+        Objects.requireNonNull(protocol, "protocol");
+        if (type != Type.UDP) {
+            throw new IllegalArgumentException(this + " is a TCP endpoint: it listens a Factory, not a DatagramProtocol");
+        }
+        return OnLoop.call(reactor, () -> Udp.listen(reactor, address(), protocol));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (!(other instanceof ServerEndpoint)) {
+            return false;
+        }
+        ServerEndpoint that = (ServerEndpoint) other;
+        return type == that.type && port == that.port && backlog == that.backlog
+                && interfaceAddress.equals(that.interfaceAddress);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(type, port, interfaceAddress, backlog);
+    }
+
+    /** The canonical endpoint string, such as {@code tcp:8080:interface=127.0.0.1:backlog=50}. */
+    @Override
+    public String toString() {
+        String text = type.prefix() + ":" + port + ":interface=" + EndpointDescription.escape(interfaceAddress.getHostAddress());
+        return type == Type.UDP ? text : text + ":backlog=" + backlog;
+    }
+}

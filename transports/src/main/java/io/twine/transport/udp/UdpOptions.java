@@ -1,0 +1,89 @@
+package io.twine.transport.udp;
+
+/**
+ * Options for {@link Udp#listen}. Immutable: each {@code with...} returns a copy.
+ */
+public final class UdpOptions {
+
+    /** Default bound of the send queue, in datagrams. */
+    public static final int DEFAULT_MAX_QUEUED_DATAGRAMS = 1024;
+
+    private static final UdpOptions DEFAULTS = new UdpOptions(false, 0, 0, DEFAULT_MAX_QUEUED_DATAGRAMS);
+
+    private final boolean reuseAddress;
+    private final int receiveBufferSize;
+    private final int sendBufferSize;
+    private final int maxQueuedDatagrams;
+
+    private UdpOptions(boolean reuseAddress, int receiveBufferSize, int sendBufferSize, int maxQueuedDatagrams) {
+        this.reuseAddress = reuseAddress;
+        this.receiveBufferSize = receiveBufferSize;
+        this.sendBufferSize = sendBufferSize;
+        this.maxQueuedDatagrams = maxQueuedDatagrams;
+    }
+
+    /** No address reuse, the kernel's buffer sizes, and a send queue of 1,024 datagrams. */
+    public static UdpOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * {@code SO_REUSEADDR}: lets several ports bind the same address, which several listeners
+     * of one multicast group on one host need (Twisted's {@code listenMulticast(listenMultiple=True)}).
+     */
+    public UdpOptions withReuseAddress(boolean reuse) {
+        return new UdpOptions(reuse, receiveBufferSize, sendBufferSize, maxQueuedDatagrams);
+    }
+
+    /** {@code SO_RCVBUF} in bytes; 0 keeps the kernel's default. A burst bigger than this is dropped by the kernel. */
+    public UdpOptions withReceiveBufferSize(int bytes) {
+        return new UdpOptions(reuseAddress, checkSize("receive", bytes), sendBufferSize, maxQueuedDatagrams);
+    }
+
+    /** {@code SO_SNDBUF} in bytes; 0 keeps the kernel's default. */
+    public UdpOptions withSendBufferSize(int bytes) {
+        return new UdpOptions(reuseAddress, receiveBufferSize, checkSize("send", bytes), maxQueuedDatagrams);
+    }
+
+    /**
+     * How many datagrams may wait for room in a full kernel send buffer before further writes are
+     * dropped and counted. 0 queues nothing: every datagram the kernel cannot take at once is
+     * dropped (Twisted's behaviour). Each queued datagram is a copy, so the queue holds at most
+     * this many times 64 KiB.
+     */
+    public UdpOptions withMaxQueuedDatagrams(int datagrams) {
+        if (datagrams < 0) {
+            throw new IllegalArgumentException("max queued datagrams must be zero or positive, got " + datagrams);
+        }
+        return new UdpOptions(reuseAddress, receiveBufferSize, sendBufferSize, datagrams);
+    }
+
+    public boolean reuseAddress() {
+        return reuseAddress;
+    }
+
+    public int receiveBufferSize() {
+        return receiveBufferSize;
+    }
+
+    public int sendBufferSize() {
+        return sendBufferSize;
+    }
+
+    public int maxQueuedDatagrams() {
+        return maxQueuedDatagrams;
+    }
+
+    private static int checkSize(String which, int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException(which + " buffer size must be zero (kernel default) or positive, got " + bytes);
+        }
+        return bytes;
+    }
+
+    @Override
+    public String toString() {
+        return "UdpOptions[reuseAddress=" + reuseAddress + ", receiveBufferSize=" + receiveBufferSize
+                + ", sendBufferSize=" + sendBufferSize + ", maxQueuedDatagrams=" + maxQueuedDatagrams + "]";
+    }
+}
