@@ -32,9 +32,9 @@ public final class ServerCommand {
         StartedServer server;
         try {
             address = args.address();
-            if (!address.getAddress().isLoopbackAddress()) {
-                console.out().println("note: listening on " + Addresses.hostPort(address)
-                        + ", not loopback: other machines can connect (the default is 127.0.0.1)");
+            String note = exposureNote(address);
+            if (note != null) {
+                console.out().println(note);
             }
             server = starter.start(reactor, address, console.out(), args);
         } catch (UsageException e) {
@@ -66,6 +66,18 @@ public final class ServerCommand {
         }
         console.out().flush();
         return ExitStatus.OK;
+    }
+
+    /**
+     * The one line said before listening beyond loopback, or null for a loopback address: the
+     * seed binds every interface, but exposing a server is the user's explicit choice.
+     */
+    public static String exposureNote(InetSocketAddress address) {
+        if (address.getAddress().isLoopbackAddress()) {
+            return null;
+        }
+        return "note: listening on " + Addresses.hostPort(address)
+                + ", not loopback: other machines can connect (the default is 127.0.0.1)";
     }
 
     private static void removeHook(Thread hook) {
