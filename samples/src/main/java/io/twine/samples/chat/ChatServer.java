@@ -35,7 +35,9 @@ import java.util.Objects;
  * <p>One stuck client must not grow the server's memory: each connection's outbound queue is
  * capped ({@code --max-queued}, 1 MiB by default) with the transport's own hard cap, so a client
  * that stops reading is disconnected with a limit-exceeded reason once that much is waiting for
- * it, and the others are told it was dropped. A line longer than {@value #MAX_LINE_BYTES} bytes
+ * it, and the others are told it was dropped. Keep the cap well above one read's worth of
+ * broadcast (the reactor reads up to 64 KiB at a time), or a client that reads steadily can be
+ * dropped by one burst from a fast talker. A line longer than {@value #MAX_LINE_BYTES} bytes
  * ends its sender's connection too.
  *
  * <p>Lines end with {@code \n} or {@code \r\n} and are UTF-8; the server sends {@code \r\n}.
