@@ -36,14 +36,23 @@ public final class PythonPeer implements AutoCloseable {
         pump(process.getErrorStream(), err);
     }
 
-    /** True when {@code python3} runs and is Python 3. */
-    public static boolean pythonAvailable() {
-        return runs(PYTHON, "-c", "import sys; sys.exit(0 if sys.version_info[0] == 3 else 1)");
+    private static Boolean pythonAvailable;
+    private static Boolean twistedAvailable;
+
+    /** True when {@code python3} runs and is Python 3. Probed once per test run. */
+    public static synchronized boolean pythonAvailable() {
+        if (pythonAvailable == null) {
+            pythonAvailable = runs(PYTHON, "-c", "import sys; sys.exit(0 if sys.version_info[0] == 3 else 1)");
+        }
+        return pythonAvailable;
     }
 
-    /** True when Debian's {@code /usr/bin/python3} can import Twisted. */
-    public static boolean twistedAvailable() {
-        return runs(SYSTEM_PYTHON, "-c", "import twisted.internet.reactor");
+    /** True when Debian's {@code /usr/bin/python3} can import Twisted. Probed once per test run. */
+    public static synchronized boolean twistedAvailable() {
+        if (twistedAvailable == null) {
+            twistedAvailable = runs(SYSTEM_PYTHON, "-c", "import twisted.internet.reactor");
+        }
+        return twistedAvailable;
     }
 
     private static boolean runs(String... command) {
