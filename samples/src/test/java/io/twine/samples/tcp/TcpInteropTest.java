@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,8 +25,8 @@ class TcpInteropTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @BeforeAll
-    static void needsPython() {
+    @BeforeEach
+    void needsPython() {
         assumeTrue(PythonPeer.pythonAvailable(),
                 "python3 is not on the PATH: the Python peers of the interop tests cannot run");
     }

@@ -13,7 +13,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,8 +23,8 @@ class TwistedInteropTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @BeforeAll
-    static void needsTwisted() {
+    @BeforeEach
+    void needsTwisted() {
         assumeTrue(PythonPeer.twistedAvailable(), "Twisted is not installed for " + PythonPeer.SYSTEM_PYTHON
                 + " (Debian package python3-twisted: apt-get update && apt-get install -y python3-twisted)");
     }
