@@ -107,6 +107,7 @@ class LauncherTest {
     @Test
     void serverSaysWhereItListensAndAClientTalksToItThroughTheLauncher() {
         try (RunningServer server = new RunningServer("tcp-server", "--port", "0")) {
+            server.log.awaitLine("waiting for connection\\.\\.\\.", WAIT);
             assertEquals(List.of("listening on 127.0.0.1:" + server.port, "waiting for connection..."),
                     server.log.lines().subList(0, 2));
             assertEquals(0, launch("Hello\nWorld\n\n", "tcp-client", "--port", String.valueOf(server.port)));
