@@ -60,18 +60,22 @@ public final class Sample {
         return new Sample(name, summary, Arrays.asList(options), runner);
     }
 
+    /** The launcher name, e.g. {@code tcp-server}. */
     public String name() {
         return name;
     }
 
+    /** One line for {@code --help}. */
     public String summary() {
         return summary;
     }
 
+    /** The options it accepts, in the order the help shows them. */
     public List<OptionSpec> options() {
         return options;
     }
 
+    /** What runs it. */
     public Runner runner() {
         return runner;
     }

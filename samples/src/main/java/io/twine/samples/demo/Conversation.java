@@ -36,26 +36,32 @@ public final class Conversation {
         this.lines = List.copyOf(lines);
     }
 
+    /** The server's launcher name. */
     public String serverName() {
         return serverName;
     }
 
+    /** The client's launcher name. */
     public String clientName() {
         return clientName;
     }
 
+    /** Where the pair comes from, in a few words. */
     public String origin() {
         return origin;
     }
 
+    /** Starts the server. */
     public ServerStarter server() {
         return server;
     }
 
+    /** Starts the client. */
     public ClientStarter client() {
         return client;
     }
 
+    /** The lines the client is given, in order. */
     public List<String> lines() {
         return lines;
     }

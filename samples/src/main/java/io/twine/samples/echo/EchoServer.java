@@ -53,6 +53,7 @@ public final class EchoServer {
 
         private final PrintStream log;
 
+        /** @param log where the connection's start and end are logged */
         public Echo(PrintStream log) {
             this.log = Objects.requireNonNull(log, "log");
         }

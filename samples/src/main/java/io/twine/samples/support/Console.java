@@ -58,14 +58,17 @@ public final class Console {
         return new Console(in, out, err, terminal, listener);
     }
 
+    /** Where input lines come from (read by a line source's thread). */
     public InputStream in() {
         return in;
     }
 
+    /** Where the sample's output goes. */
     public PrintStream out() {
         return out;
     }
 
+    /** Where one-line errors go. */
     public PrintStream err() {
         return err;
     }

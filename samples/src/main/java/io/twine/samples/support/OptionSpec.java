@@ -37,18 +37,22 @@ public final class OptionSpec {
         this.defaultValue = Objects.requireNonNull(defaultValue, "defaultValue");
     }
 
+    /** The name without its dashes. */
     public String name() {
         return name;
     }
 
+    /** How the help names the value. */
     public String valueName() {
         return valueName;
     }
 
+    /** One line for the help. */
     public String description() {
         return description;
     }
 
+    /** The value when the option is not given. */
     public String defaultValue() {
         return defaultValue;
     }

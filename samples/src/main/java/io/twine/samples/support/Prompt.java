@@ -19,6 +19,7 @@ public final class Prompt {
     private final PrintStream out;
     private boolean asking;
 
+    /** A prompt on {@code out} for lines from {@code source}. */
     public Prompt(LineSource source, PrintStream out) {
         this.source = Objects.requireNonNull(source, "source");
         this.out = Objects.requireNonNull(out, "out");

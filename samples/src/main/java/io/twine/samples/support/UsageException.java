@@ -8,6 +8,7 @@ public final class UsageException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
+    /** @param message one line saying what is wrong and what was expected */
     public UsageException(String message) {
         super(message);
     }

@@ -58,6 +58,10 @@ public final class TcpServer {
         private final Ctime ctime;
         private int connected;
 
+        /**
+         * @param log where connections are logged
+         * @param ctime the clock of the replies
+         */
         public TimestampFactory(PrintStream log, Ctime ctime) {
             this.log = Objects.requireNonNull(log, "log");
             this.ctime = Objects.requireNonNull(ctime, "ctime");

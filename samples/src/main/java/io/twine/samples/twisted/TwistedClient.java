@@ -60,6 +60,10 @@ public final class TwistedClient {
         private final PrintStream out;
         private final Utf8Text text = new Utf8Text();
 
+        /**
+         * @param prompt where lines to send come from
+         * @param out where replies are printed
+         */
         public TimestampClientProtocol(Prompt prompt, PrintStream out) {
             this.prompt = Objects.requireNonNull(prompt, "prompt");
             this.out = Objects.requireNonNull(out, "out");

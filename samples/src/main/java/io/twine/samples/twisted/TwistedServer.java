@@ -55,6 +55,10 @@ public final class TwistedServer {
         private final PrintStream log;
         private final Ctime ctime;
 
+        /**
+         * @param log where connections are logged
+         * @param ctime the clock of the replies
+         */
         public TimestampProtocol(PrintStream log, Ctime ctime) {
             this.log = Objects.requireNonNull(log, "log");
             this.ctime = Objects.requireNonNull(ctime, "ctime");
