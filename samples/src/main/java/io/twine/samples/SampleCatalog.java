@@ -1,0 +1,92 @@
+package io.twine.samples;
+
+import io.twine.samples.chat.ChatServer;
+import io.twine.samples.demo.Demo;
+import io.twine.samples.echo.EchoServer;
+import io.twine.samples.support.OptionSpec;
+import io.twine.samples.tcp.TcpClient;
+import io.twine.samples.tcp.TcpServer;
+import io.twine.samples.twisted.TwistedClient;
+import io.twine.samples.twisted.TwistedServer;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every sample the launcher knows, in the order {@code --help} lists them. A new sample is one
+ * more line in {@link #standard()}.
+ *
+ * <p>Immutable.
+ */
+public final class SampleCatalog {
+
+    private final Map<String, Sample> samples = new LinkedHashMap<>();
+
+    /** A catalog of {@code samples}; names must be unique. */
+    public SampleCatalog(List<Sample> samples) {
+        for (Sample sample : samples) {
+            if (this.samples.put(sample.name(), sample) != null) {
+                throw new IllegalArgumentException("two samples are named " + sample.name());
+            }
+        }
+    }
+
+    /** The samples of this project. */
+    public static SampleCatalog standard() {
+        return new SampleCatalog(List.of(
+                Sample.other("demo", "runs each server with its client in this process and prints both sides",
+                        Demo::run, Demo.PAUSE),
+                Sample.server("echo-server", "sends back every byte; stops reading while the client is not reading",
+                        EchoServer::start),
+                Sample.server("tcp-server", "tsTserv.py: answers every message with [ctime] message",
+                        TcpServer::start),
+                Sample.client("tcp-client", "tsTclnt.py: sends each line typed, prints each reply",
+                        TcpClient::start),
+                // udp-server / udp-client (tsUserv.py / tsUclnt.py) come with the UDP transport.
+                // line-server / line-client / threaded-line-server (tsTservSS.py / tsTclntSS.py)
+                // come with LineReceiver and the blocking-handler bridge.
+                Sample.server("twisted-server", "tsTservTW.py: the timestamp server as a Protocol and a Factory",
+                        TwistedServer::start),
+                Sample.client("twisted-client", "tsTclntTW.py: the client as a Protocol and a ClientFactory",
+                        TwistedClient::start),
+                Sample.server("chat-server", "Twisted's broadcast chat: every line goes to everyone else",
+                        ChatServer::start, ChatServer.MAX_QUEUED)));
+    }
+
+    /** The sample called {@code name}, or null. */
+    public Sample find(String name) {
+        return samples.get(name);
+    }
+
+    /** All samples, in order. */
+    public List<Sample> all() {
+        return List.copyOf(samples.values());
+    }
+
+    /** The launcher's {@code --help}: every sample and its options. */
+    public void printHelp(PrintStream out) {
+        out.println("twine samples: the seed's Python network programs, ported to the twine reactor.");
+        out.println();
+        out.println("usage: java -jar twine-samples.jar NAME [--host H] [--port P] [options]");
+        out.println("       java -jar twine-samples.jar NAME --help");
+        out.println();
+        out.println("Servers listen on 127.0.0.1:21567 unless --host / --port say otherwise. Clients send");
+        out.println("each line of standard input and print the replies; an empty line or end of input ends them.");
+        out.println("Exit codes: 0 done, 1 connection refused or lost (or cannot listen), 2 bad options.");
+        out.println();
+        out.println("samples:");
+        for (Sample sample : samples.values()) {
+            printSample(out, sample);
+        }
+    }
+
+    /** One sample's help: its summary and options with their defaults. */
+    public static void printSample(PrintStream out, Sample sample) {
+        out.println(String.format("  %-16s %s", sample.name(), sample.summary()));
+        for (OptionSpec option : sample.options()) {
+            out.println(String.format("      %-20s %s (default %s)", option.usage(), option.description(),
+                    option.defaultValue()));
+        }
+    }
+}

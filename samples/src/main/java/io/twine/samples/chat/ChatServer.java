@@ -1,0 +1,202 @@
+package io.twine.samples.chat;
+
+import io.twine.protocol.Factory;
+import io.twine.protocol.Protocol;
+import io.twine.protocol.Reason;
+import io.twine.reactor.Reactor;
+import io.twine.samples.support.Addresses;
+import io.twine.samples.support.OptionSpec;
+import io.twine.samples.support.SampleArgs;
+import io.twine.samples.support.ServerStarter;
+import io.twine.samples.support.StartedServer;
+import io.twine.samples.support.UsageException;
+import io.twine.transport.tcp.Tcp;
+import io.twine.transport.tcp.TcpOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code chat-server}: the classic Twisted broadcast chat. A client first gives a name; after
+ * that every line it sends goes to every other client as {@code <name> line}. Try it with
+ * {@code nc 127.0.0.1 21567} in two terminals.
+ *
+ * <p>Many clients, one thread, shared state and no locks: the room's member map lives in the
+ * {@link ChatRoom} factory, and every protocol that touches it runs on the loop thread.
+ *
+ * <p>One stuck client must not grow the server's memory: each connection's outbound queue is
+ * capped ({@code --max-queued}, 1 MiB by default) with the transport's own hard cap, so a client
+ * that stops reading is disconnected with a limit-exceeded reason once that much is waiting for
+ * it, and the others are told it was dropped. Keep the cap well above one read's worth of
+ * broadcast (the reactor reads up to 64 KiB at a time), or a client that reads steadily can be
+ * dropped by one burst from a fast talker. A line longer than {@value #MAX_LINE_BYTES} bytes
+ * ends its sender's connection too.
+ *
+ * <p>Lines end with {@code \n} or {@code \r\n} and are UTF-8; the server sends {@code \r\n}.
+ */
+public final class ChatServer {
+
+    /** The longest line a client may send, in bytes, without its terminator. */
+    public static final int MAX_LINE_BYTES = 4096;
+    /** The longest name, in characters. */
+    public static final int MAX_NAME_LENGTH = 32;
+    /** {@code --max-queued BYTES}: the per-client cap on queued outbound bytes. */
+    public static final OptionSpec MAX_QUEUED = new OptionSpec("max-queued", "BYTES",
+            "bytes waiting to be sent to one client before it is dropped as too slow", String.valueOf(1 << 20));
+
+    private ChatServer() {}
+
+    /** Listens on {@code address} with the {@code --max-queued} option. A {@link ServerStarter}. */
+    public static StartedServer start(Reactor reactor, InetSocketAddress address, PrintStream log, SampleArgs args)
+            throws IOException, UsageException {
+        long maxQueued = args.number(MAX_QUEUED.name(), MAX_LINE_BYTES + 2, 1L << 30);
+        return start(reactor, address, log, maxQueued, TcpOptions.defaults());
+    }
+
+    /** Listens on {@code address} with a given per-client cap and socket options. Loop-only. */
+    public static StartedServer start(Reactor reactor, InetSocketAddress address, PrintStream log, long maxQueuedBytes,
+            TcpOptions options) throws IOException {
+        StartedServer server = StartedServer.of(Tcp.listen(reactor, address, new ChatRoom(log, maxQueuedBytes), options));
+        ServerStarter.announce(log, server);
+        return server;
+    }
+
+    /**
+     * The room: who is here under which name. The factory of every member's protocol.
+     *
+     * <p>Thread: loop only.
+     */
+    public static final class ChatRoom extends Factory {
+
+        private final Map<String, Member> members = new LinkedHashMap<>();
+        private final PrintStream log;
+        private final long maxQueuedBytes;
+
+        /** @param maxQueuedBytes the cap on each client's outbound queue */
+        public ChatRoom(PrintStream log, long maxQueuedBytes) {
+            this.log = Objects.requireNonNull(log, "log");
+            if (maxQueuedBytes <= MAX_LINE_BYTES) {
+                throw new IllegalArgumentException("the per-client cap must exceed one line ("
+                        + MAX_LINE_BYTES + " bytes), got " + maxQueuedBytes);
+            }
+            this.maxQueuedBytes = maxQueuedBytes;
+        }
+
+        @Override
+        public Protocol buildProtocol(SocketAddress peer) {
+            return new Member(this);
+        }
+
+        /** The names of the members, in the order they joined. */
+        public List<String> names() {
+            return new ArrayList<>(members.keySet());
+        }
+
+        /** Sends {@code line} to every member but {@code from}. */
+        void broadcast(Member from, String line) {
+            // A copy: a send may drop a slow member, which leaves the map during the loop.
+            for (Member member : new ArrayList<>(members.values())) {
+                if (member != from) {
+                    member.sendLine(line);
+                }
+            }
+        }
+    }
+
+    /** One client: first its name, then its lines. */
+    static final class Member extends Protocol {
+
+        private final ChatRoom room;
+        private final byte[] partialLine = new byte[MAX_LINE_BYTES];
+        private int partialLength;
+        private String name;
+        private boolean lineTooLong;
+
+        Member(ChatRoom room) {
+            this.room = room;
+        }
+
+        @Override
+        public void connectionMade() {
+            transport.setMaxWriteBufferSize(room.maxQueuedBytes);
+            room.log.println("...connected from: " + Addresses.pythonTuple(transport.getPeer()));
+            sendLine("Welcome to the twine chat. What is your name?");
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            while (data.hasRemaining() && transport.isConnected()) {
+                byte b = data.get();
+                if (b == '\n') {
+                    int end = partialLength;
+                    if (end > 0 && partialLine[end - 1] == '\r') {
+                        end--;
+                    }
+                    partialLength = 0;
+                    lineReceived(new String(partialLine, 0, end, StandardCharsets.UTF_8));
+                } else if (partialLength == MAX_LINE_BYTES) {
+                    lineTooLong = true;
+                    sendLine("* lines are limited to " + MAX_LINE_BYTES + " bytes; goodbye");
+                    transport.loseConnection();
+                } else {
+                    partialLine[partialLength++] = b;
+                }
+            }
+        }
+
+        private void lineReceived(String line) {
+            if (name == null) {
+                chooseName(line.trim());
+            } else {
+                room.broadcast(this, "<" + name + "> " + line);
+            }
+        }
+
+        private void chooseName(String wanted) {
+            if (wanted.isEmpty() || wanted.length() > MAX_NAME_LENGTH) {
+                sendLine("A name has 1 to " + MAX_NAME_LENGTH + " characters. What is your name?");
+                return;
+            }
+            if (room.members.containsKey(wanted)) {
+                sendLine("The name " + wanted + " is taken. What is your name?");
+                return;
+            }
+            List<String> others = room.names();
+            name = wanted;
+            room.members.put(name, this);
+            room.log.println(name + " joined from " + Addresses.hostPort(transport.getPeer()));
+            sendLine("Welcome, " + name + "! " + (others.isEmpty() ? "Nobody else is here yet." : "Here now: " + String.join(", ", others) + "."));
+            room.broadcast(this, "* " + name + " has joined");
+        }
+
+        void sendLine(String line) {
+            transport.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void connectionLost(Reason reason) {
+            if (name == null || room.members.get(name) != this) {
+                return;
+            }
+            room.members.remove(name);
+            String why;
+            if (reason.kind() == Reason.Kind.LIMIT_EXCEEDED) {
+                why = " was dropped: too slow to read";
+            } else if (lineTooLong) {
+                why = " was dropped: line too long";
+            } else {
+                why = " has left";
+            }
+            room.log.println(name + why + " (" + reason.message() + ")");
+            room.broadcast(this, "* " + name + why);
+        }
+    }
+}

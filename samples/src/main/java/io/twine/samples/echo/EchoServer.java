@@ -1,0 +1,80 @@
+package io.twine.samples.echo;
+
+import io.twine.protocol.Factory;
+import io.twine.protocol.Protocol;
+import io.twine.protocol.Reason;
+import io.twine.reactor.Reactor;
+import io.twine.samples.support.Addresses;
+import io.twine.samples.support.SampleArgs;
+import io.twine.samples.support.ServerStarter;
+import io.twine.samples.support.StartedServer;
+import io.twine.transport.tcp.Tcp;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * {@code echo-server}: sends back every byte it receives, and cannot be made to buffer without
+ * bound by a client that sends and never reads.
+ *
+ * <p>The whole protocol is two overrides. The one line that matters is in
+ * {@link Echo#connectionMade()}: the transport registers itself as the streaming producer of its
+ * own output, so when more than the high-water mark (64 KiB) of echoes is waiting to be sent, the
+ * transport stops reading; when the client has read enough for the queue to fall to the
+ * low-water mark (16 KiB), it reads again. Unread input then waits in the kernel's buffers and,
+ * when they fill, in the client's.
+ */
+public final class EchoServer {
+
+    private EchoServer() {}
+
+    /** Listens on {@code address} and logs each connection to {@code log}. A {@link ServerStarter}. */
+    public static StartedServer start(Reactor reactor, InetSocketAddress address, PrintStream log, SampleArgs args)
+            throws IOException {
+        StartedServer server = StartedServer.of(Tcp.listen(reactor, address, factory(log)));
+        ServerStarter.announce(log, server);
+        return server;
+    }
+
+    /** A factory of {@link Echo} protocols that log their connection to {@code log}. */
+    public static Factory factory(PrintStream log) {
+        Objects.requireNonNull(log, "log");
+        return Factory.forProtocol(() -> new Echo(log));
+    }
+
+    /**
+     * Echoes one connection. Not final, so that tests can watch its outbound buffer.
+     *
+     * <p>Thread: loop only.
+     */
+    public static class Echo extends Protocol {
+
+        private final PrintStream log;
+
+        /** @param log where the connection's start and end are logged */
+        public Echo(PrintStream log) {
+            this.log = Objects.requireNonNull(log, "log");
+        }
+
+        /** Logs the peer and ties reading to the outbound buffer (see the class comment). */
+        @Override
+        public void connectionMade() {
+            log.println("...connected from: " + Addresses.pythonTuple(transport.getPeer()));
+            transport.registerProducer(transport, true);
+        }
+
+        /** Queues the bytes to be sent back; {@code write} copies them, as it must. */
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            transport.write(data);
+        }
+
+        /** Logs the end of the connection and why. */
+        @Override
+        public void connectionLost(Reason reason) {
+            log.println("...disconnected: " + Addresses.pythonTuple(transport.getPeer()) + " (" + reason.message() + ")");
+        }
+    }
+}

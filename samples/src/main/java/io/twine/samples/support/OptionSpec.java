@@ -1,0 +1,64 @@
+package io.twine.samples.support;
+
+import java.util.Objects;
+
+/**
+ * One {@code --name VALUE} option a sample accepts, with its default and a line of help.
+ *
+ * <p>Immutable; safe on any thread.
+ */
+public final class OptionSpec {
+
+    /** Servers: where to listen. The seed binds every interface; we bind loopback unless told. */
+    public static final OptionSpec SERVER_HOST = new OptionSpec("host", "H",
+            "address to listen on; 0.0.0.0 or :: lets other machines connect", "127.0.0.1");
+    /** Clients: the server to connect to. */
+    public static final OptionSpec CLIENT_HOST = new OptionSpec("host", "H", "server to connect to", "127.0.0.1");
+    /** Servers: the port to listen on; 0 picks a free one. */
+    public static final OptionSpec SERVER_PORT = new OptionSpec("port", "P",
+            "port to listen on (0 picks a free one)", "21567");
+    /** Clients: the server's port. */
+    public static final OptionSpec CLIENT_PORT = new OptionSpec("port", "P", "server port", "21567");
+
+    private final String name;
+    private final String valueName;
+    private final String description;
+    private final String defaultValue;
+
+    /**
+     * @param name without the leading dashes, e.g. {@code "port"}
+     * @param valueName how the help shows the value, e.g. {@code "P"}
+     * @param defaultValue the value when the option is not given
+     */
+    public OptionSpec(String name, String valueName, String description, String defaultValue) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.valueName = Objects.requireNonNull(valueName, "valueName");
+        this.description = Objects.requireNonNull(description, "description");
+        this.defaultValue = Objects.requireNonNull(defaultValue, "defaultValue");
+    }
+
+    /** The name without its dashes. */
+    public String name() {
+        return name;
+    }
+
+    /** How the help names the value. */
+    public String valueName() {
+        return valueName;
+    }
+
+    /** One line for the help. */
+    public String description() {
+        return description;
+    }
+
+    /** The value when the option is not given. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    /** {@code --port P}, as the help shows it. */
+    public String usage() {
+        return "--" + name + " " + valueName;
+    }
+}

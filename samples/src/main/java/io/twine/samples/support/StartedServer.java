@@ -1,0 +1,36 @@
+package io.twine.samples.support;
+
+import io.twine.protocol.ListeningPort;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * A server sample that is listening: where, and how to stop it. TCP servers wrap their
+ * {@link ListeningPort}; a UDP server wraps its datagram port the same way.
+ *
+ * <p>Thread: loop only.
+ */
+public interface StartedServer {
+
+    /** The address actually bound (the real port when 0 was asked for). */
+    InetSocketAddress address();
+
+    /** Stops listening; connections already accepted go on until they end. */
+    void stop();
+
+    /** A TCP server listening on {@code port}. */
+    static StartedServer of(ListeningPort port) {
+        Objects.requireNonNull(port, "port");
+        return new StartedServer() {
+            @Override
+            public InetSocketAddress address() {
+                return (InetSocketAddress) port.getHost();
+            }
+
+            @Override
+            public void stop() {
+                port.stopListening();
+            }
+        };
+    }
+}

@@ -1,0 +1,191 @@
+package io.twine.samples.echo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.twine.protocol.Factory;
+import io.twine.protocol.ListeningPort;
+import io.twine.protocol.Reason;
+import io.twine.samples.support.CapturedOutput;
+import io.twine.testing.ReactorThread;
+import io.twine.transport.tcp.Tcp;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(120)
+class EchoServerTest {
+
+    private static final long HIGH_WATER_MARK = 64 * 1024;
+    private static final long ONE_READ = 64 * 1024;
+    private static final long TOTAL = 256L * 1024 * 1024;
+
+    /** The sample's protocol, watched: the largest outbound buffer it ever had, and bytes in. */
+    static final class WatchedEcho extends EchoServer.Echo {
+        final AtomicLong peakQueued = new AtomicLong();
+        final AtomicLong received = new AtomicLong();
+        final CompletableFuture<Reason> lost = new CompletableFuture<>();
+
+        WatchedEcho(PrintStream log) {
+            super(log);
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            received.addAndGet(data.remaining());
+            super.dataReceived(data);
+            long queued = transport.getWriteBufferSize();
+            if (queued > peakQueued.get()) {
+                peakQueued.set(queued);
+            }
+        }
+
+        @Override
+        public void connectionLost(Reason reason) {
+            super.connectionLost(reason);
+            lost.complete(reason);
+        }
+    }
+
+    @Test
+    void echoesWhatItReceivesAndLogsTheConnection() throws Exception {
+        CapturedOutput log = new CapturedOutput();
+        try (ReactorThread rt = ReactorThread.start()) {
+            InetSocketAddress bound = rt.call(() -> EchoServer.start(rt.reactor(),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), log.printStream(), null).address());
+            log.awaitLine("listening on 127\\.0\\.0\\.1:" + bound.getPort(), Duration.ofSeconds(5));
+            try (Socket socket = new Socket(bound.getAddress(), bound.getPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write("Hello, echo".getBytes(StandardCharsets.UTF_8));
+                assertEquals("Hello, echo", new String(socket.getInputStream().readNBytes(11), StandardCharsets.UTF_8));
+                log.awaitLine("\\.\\.\\.connected from: \\('127\\.0\\.0\\.1', " + socket.getLocalPort() + "\\)",
+                        Duration.ofSeconds(5));
+            }
+            log.awaitLine("\\.\\.\\.disconnected: .*\\(connection closed cleanly by the peer\\)", Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * The client writes 256 MiB and reads nothing until it can write no more. The server must
+     * stop reading once its queue is above the high-water mark, so it never holds more than that
+     * plus one read; then, when the client reads, every byte comes back in order.
+     */
+    @Test
+    void clientThatNeverReadsCannotGrowTheServersBufferAndEveryByteComesBack() throws Exception {
+        CompletableFuture<WatchedEcho> accepted = new CompletableFuture<>();
+        PrintStream quiet = new CapturedOutput().printStream();
+        byte[] pattern = new byte[1_000_003];  // a prime length: misplaced blocks cannot line up
+        new Random(7).nextBytes(pattern);
+        try (ReactorThread rt = ReactorThread.start()) {
+            ListeningPort port = rt.call(() -> Tcp.listen(rt.reactor(),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Factory.forProtocol(() -> {
+                        WatchedEcho echo = new WatchedEcho(quiet);
+                        accepted.complete(echo);
+                        return echo;
+                    })));
+            try (SocketChannel client = SocketChannel.open(port.getHost()); Selector selector = Selector.open()) {
+                client.configureBlocking(false);
+                SelectionKey key = client.register(selector, SelectionKey.OP_WRITE);
+                ByteBuffer out = ByteBuffer.allocate(256 * 1024);
+                ByteBuffer in = ByteBuffer.allocate(256 * 1024);
+                long written = 0;
+                long read = 0;
+                boolean reading = false;
+                while (read < TOTAL) {
+                    // While not reading, a whole second without room to write means the
+                    // server has stopped reading and every buffer on the way is full.
+                    int ready = selector.select(reading ? 10_000 : 1_000);
+                    selector.selectedKeys().clear();
+                    if (ready == 0) {
+                        if (reading) {
+                            throw new AssertionError("no progress for 10 s after " + read + " bytes read");
+                        }
+                        WatchedEcho server = accepted.getNow(null);
+                        assertTrue(server != null && server.received.get() < TOTAL,
+                                "the server should have stopped reading before the end");
+                        assertTrue(server.peakQueued.get() > HIGH_WATER_MARK,
+                                "the server's queue should have reached the high-water mark, peak " + server.peakQueued.get());
+                        reading = true;
+                        key.interestOps(SelectionKey.OP_READ | (written < TOTAL ? SelectionKey.OP_WRITE : 0));
+                        continue;
+                    }
+                    if (key.isWritable() && written < TOTAL) {
+                        out.clear();
+                        int n = (int) Math.min(out.capacity(), TOTAL - written);
+                        for (int i = 0; i < n; i++) {
+                            out.put(pattern[(int) ((written + i) % pattern.length)]);
+                        }
+                        out.flip();
+                        written += client.write(out);
+                        if (written == TOTAL) {
+                            key.interestOps(reading ? SelectionKey.OP_READ : 0);
+                        }
+                    }
+                    if (key.isValid() && key.isReadable()) {
+                        in.clear();
+                        int n = client.read(in);
+                        if (n < 0) {
+                            throw new AssertionError("the server closed after " + read + " bytes");
+                        }
+                        for (int i = 0; i < n; i++) {
+                            if (in.get(i) != pattern[(int) ((read + i) % pattern.length)]) {
+                                throw new AssertionError("byte " + (read + i) + " differs");
+                            }
+                        }
+                        read += n;
+                    }
+                    if (!reading && written == TOTAL) {
+                        throw new AssertionError("the server read all 256 MiB without the client reading");
+                    }
+                }
+                assertEquals(TOTAL, read);
+            }
+            WatchedEcho server = ReactorThread.await(accepted);
+            assertEquals(TOTAL, server.received.get());
+            long peak = server.peakQueued.get();
+            assertTrue(peak <= HIGH_WATER_MARK + ONE_READ,
+                    "the server's outbound queue reached " + peak + " bytes, above " + (HIGH_WATER_MARK + ONE_READ));
+            assertEquals(Reason.Kind.CLOSED_BY_PEER, ReactorThread.await(server.lost).kind());
+        }
+    }
+
+    @Test
+    void echoOfOneMegabyteInOneWriteIsByteExact() throws Exception {
+        byte[] sent = new byte[1 << 20];
+        new Random(3).nextBytes(sent);
+        try (ReactorThread rt = ReactorThread.start()) {
+            InetSocketAddress bound = rt.call(() -> EchoServer.start(rt.reactor(),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new CapturedOutput().printStream(), null)
+                    .address());
+            try (Socket socket = new Socket(bound.getAddress(), bound.getPort())) {
+                socket.setSoTimeout(20_000);
+                Thread writer = new Thread(() -> {
+                    try {
+                        socket.getOutputStream().write(sent);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                writer.start();
+                InputStream in = socket.getInputStream();
+                byte[] back = in.readNBytes(sent.length);
+                writer.join(20_000);
+                assertEquals(sent.length, back.length);
+                assertTrue(java.util.Arrays.equals(sent, back));
+            }
+        }
+    }
+}

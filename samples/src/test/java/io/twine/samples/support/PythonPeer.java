@@ -1,0 +1,146 @@
+package io.twine.samples.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test helper: one of the seed's Python programs (from the test resources' {@code python/}
+ * folder) running as a subprocess, its output captured. {@link #close()} always kills it and its
+ * children, so a test that fails leaves nothing running.
+ */
+public final class PythonPeer implements AutoCloseable {
+
+    /** The interpreter for the plain socket programs: the first {@code python3} on the PATH. */
+    public static final String PYTHON = "python3";
+    /** Debian's interpreter, the one its {@code python3-twisted} package installs for. */
+    public static final String SYSTEM_PYTHON = "/usr/bin/python3";
+
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final CapturedOutput out = new CapturedOutput();
+    private final CapturedOutput err = new CapturedOutput();
+
+    private PythonPeer(Process process) {
+        this.process = process;
+        pump(process.getInputStream(), out);
+        pump(process.getErrorStream(), err);
+    }
+
+    private static Boolean pythonAvailable;
+    private static Boolean twistedAvailable;
+
+    /** True when {@code python3} runs and is Python 3. Probed once per test run. */
+    public static synchronized boolean pythonAvailable() {
+        if (pythonAvailable == null) {
+            pythonAvailable = runs(PYTHON, "-c", "import sys; sys.exit(0 if sys.version_info[0] == 3 else 1)");
+        }
+        return pythonAvailable;
+    }
+
+    /** True when Debian's {@code /usr/bin/python3} can import Twisted. Probed once per test run. */
+    public static synchronized boolean twistedAvailable() {
+        if (twistedAvailable == null) {
+            twistedAvailable = runs(SYSTEM_PYTHON, "-c", "import twisted.internet.reactor");
+        }
+        return twistedAvailable;
+    }
+
+    private static boolean runs(String... command) {
+        Process probe = null;
+        try {
+            probe = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return probe.waitFor(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) && probe.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            if (probe != null) {
+                probe.destroyForcibly();
+            }
+        }
+    }
+
+    /** Starts {@code python -u script args...}; {@code script} is a file name under {@code python/}. */
+    public static PythonPeer start(String python, String script, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(python, "-u", scriptPath(script).toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("PYTHONIOENCODING", "utf-8");
+        return new PythonPeer(builder.start());
+    }
+
+    private static Path scriptPath(String script) {
+        URL url = PythonPeer.class.getResource("/python/" + script);
+        if (url == null) {
+            throw new IllegalArgumentException("no test resource python/" + script);
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes {@code text} to the program's standard input, UTF-8, then closes it. */
+    public void input(String text) throws IOException {
+        try (OutputStream in = process.getOutputStream()) {
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Its standard output. */
+    public CapturedOutput out() {
+        return out;
+    }
+
+    /** Its standard error. */
+    public CapturedOutput err() {
+        return err;
+    }
+
+    /**
+     * Waits for the program to exit and returns its exit code.
+     *
+     * @throws AssertionError if it is still running after {@code timeout}
+     */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the Python program did not exit within " + timeout
+                    + "; output:\n" + out.text() + "\nerrors:\n" + err.text());
+        }
+        return process.exitValue();
+    }
+
+    /** Kills the program and whatever it started, and waits for it to be gone. */
+    @Override
+    public void close() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private static void pump(InputStream from, CapturedOutput to) {
+        Thread thread = new Thread(() -> {
+            try (from) {
+                from.transferTo(to);
+            } catch (IOException e) {
+                // The process is gone; what it printed is already captured.
+            }
+        }, "python-output");
+        thread.setDaemon(true);
+        thread.start();
+    }
+}
