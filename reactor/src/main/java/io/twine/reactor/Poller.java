@@ -4,6 +4,7 @@ import io.twine.reactor.spi.IoHandler;
 import io.twine.reactor.spi.Registration;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -22,6 +23,20 @@ class Poller {
 
     Poller() throws IOException {
         selector = Selector.open();
+        initializeChannelClosing();
+    }
+
+    /**
+     * Closes a throwaway pipe once. The JDK's file dispatcher opens a descriptor of its own when
+     * its class is first used, which is at the first close of any channel; if that first close
+     * comes while the process is out of descriptors (EMFILE), the class fails to initialise for
+     * good and no channel of the process can ever be closed again. Doing it now, while
+     * descriptors are plentiful, takes that trap away.
+     */
+    private static void initializeChannelClosing() throws IOException {
+        Pipe pipe = Pipe.open();
+        pipe.sink().close();
+        pipe.source().close();
     }
 
     /**
