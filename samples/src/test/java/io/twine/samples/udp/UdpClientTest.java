@@ -3,6 +3,7 @@ package io.twine.samples.udp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.protocol.DatagramTransport;
 import io.twine.reactor.Scheduler;
@@ -125,6 +126,23 @@ class UdpClientTest {
             assertEquals(List.of("> " + tooLong, "(not sent: 65508 bytes do not fit in one datagram of at most 65507 bytes)",
                     "> Hello", lines.get(3), "> "), lines);
             SeedReplies.assertReply("Hello", lines.get(3));
+        }
+    }
+
+    @Test
+    void talksToAServerOnTheIpv6Loopback() throws Exception {
+        CapturedOutput log = new CapturedOutput();
+        CapturedOutput out = new CapturedOutput();
+        try (ReactorThread rt = ReactorThread.start()) {
+            InetSocketAddress server = rt.call(() -> UdpServer.start(rt.reactor(),
+                    new InetSocketAddress(InetAddress.getByName("::1"), 0), log.printStream(), null).address());
+            ExitStatus status = ReactorThread.await(startClient(rt, null, server, List.of("Hello", ""), out, NEVER));
+            assertEquals(ExitStatus.OK, status.code(), String.valueOf(status));
+            SeedReplies.assertReply("Hello", out.lines().get(1));
+            rt.run(() -> { });
+            assertEquals("listening on [::1]:" + server.getPort(), log.lines().get(0));
+            assertTrue(log.lines().get(2).matches("\\.\\.\\.received from and returned to: \\('::1', \\d+, 0, 0\\)"),
+                    log.text());
         }
     }
 }
