@@ -69,7 +69,7 @@ public final class PythonPeer implements AutoCloseable {
      * when {@code CI=true}.
      */
     public static void requirePython() {
-        require(pythonAvailable(), "python3 is not on the PATH: the Python peers of the interop tests cannot run",
+        require(pythonAvailable(), "no working python3 (Python 3) on the PATH: the Python peers of the interop tests cannot run",
                 onCi());
     }
 
