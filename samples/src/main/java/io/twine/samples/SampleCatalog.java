@@ -3,11 +3,16 @@ package io.twine.samples;
 import io.twine.samples.chat.ChatServer;
 import io.twine.samples.demo.Demo;
 import io.twine.samples.echo.EchoServer;
+import io.twine.samples.line.LineClient;
+import io.twine.samples.line.LineServer;
+import io.twine.samples.line.ThreadedLineServer;
 import io.twine.samples.support.OptionSpec;
 import io.twine.samples.tcp.TcpClient;
 import io.twine.samples.tcp.TcpServer;
 import io.twine.samples.twisted.TwistedClient;
 import io.twine.samples.twisted.TwistedServer;
+import io.twine.samples.udp.UdpClient;
+import io.twine.samples.udp.UdpServer;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,9 +48,16 @@ public final class SampleCatalog {
                         TcpServer::start),
                 Sample.client("tcp-client", "tsTclnt.py: sends each line typed, prints each reply",
                         TcpClient::start),
-                // udp-server / udp-client (tsUserv.py / tsUclnt.py) come with the UDP transport.
-                // line-server / line-client / threaded-line-server (tsTservSS.py / tsTclntSS.py)
-                // come with LineReceiver and the blocking-handler bridge.
+                Sample.server("udp-server", "tsUserv.py: answers every datagram with [ctime] datagram",
+                        UdpServer::start),
+                Sample.client("udp-client", "tsUclnt.py: sends each line as a datagram, prints each reply",
+                        UdpClient::start, UdpClient.TIMEOUT),
+                Sample.server("line-server", "tsTservSS.py: reads one line, answers [ctime] line, closes",
+                        LineServer::start),
+                Sample.server("threaded-line-server", "tsTservSS.py again, as a blocking handler on worker threads",
+                        ThreadedLineServer::start),
+                Sample.client("line-client", "tsTclntSS.py: a new connection for every line",
+                        LineClient::start),
                 Sample.server("twisted-server", "tsTservTW.py: the timestamp server as a Protocol and a Factory",
                         TwistedServer::start),
                 Sample.client("twisted-client", "tsTclntTW.py: the client as a Protocol and a ClientFactory",
@@ -73,7 +85,8 @@ public final class SampleCatalog {
         out.println();
         out.println("Servers listen on 127.0.0.1:21567 unless --host / --port say otherwise. Clients send");
         out.println("each line of standard input and print the replies; an empty line or end of input ends them.");
-        out.println("Exit codes: 0 done, 1 connection refused or lost (or cannot listen), 2 bad options.");
+        out.println("Exit codes: 0 done, 2 bad options, 1 a failure: a connection refused or lost, a UDP");
+        out.println("reply lost, or an address that cannot be listened on.");
         out.println();
         out.println("samples:");
         for (Sample sample : samples.values()) {
@@ -83,9 +96,9 @@ public final class SampleCatalog {
 
     /** One sample's help: its summary and options with their defaults. */
     public static void printSample(PrintStream out, Sample sample) {
-        out.println(String.format("  %-16s %s", sample.name(), sample.summary()));
+        out.println(String.format("  %-23s %s", sample.name(), sample.summary()));
         for (OptionSpec option : sample.options()) {
-            out.println(String.format("      %-20s %s (default %s)", option.usage(), option.description(),
+            out.println(String.format("      %-19s %s (default %s)", option.usage(), option.description(),
                     option.defaultValue()));
         }
     }

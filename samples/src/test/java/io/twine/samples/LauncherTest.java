@@ -12,6 +12,7 @@ import io.twine.samples.support.SeedReplies;
 import io.twine.samples.support.ServerCommand;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -75,8 +76,9 @@ class LauncherTest {
                 assertTrue(help.contains(option.usage()), sample.name() + " lacks " + option.usage());
             }
         }
-        for (String name : List.of("demo", "echo-server", "tcp-server", "tcp-client", "twisted-server",
-                "twisted-client", "chat-server")) {
+        for (String name : List.of("demo", "echo-server", "tcp-server", "tcp-client", "udp-server", "udp-client",
+                "line-server", "threaded-line-server", "line-client", "twisted-server", "twisted-client",
+                "chat-server")) {
             assertTrue(SampleCatalog.standard().find(name) != null, name);
         }
     }
@@ -129,6 +131,50 @@ class LauncherTest {
             assertEquals(List.of("> a", "...sending a..."), out.lines().subList(0, 2));
             assertEquals("> ", out.lines().get(out.lines().size() - 1));
         }
+    }
+
+    @Test
+    void udpClientTalksToTheUdpServerThroughTheLauncher() {
+        try (RunningServer server = new RunningServer("udp-server", "--port", "0")) {
+            assertEquals(0, launch("Hello\n\n", "udp-client", "--port", String.valueOf(server.port), "--timeout", "20000"));
+            List<String> lines = out.lines();
+            assertEquals(List.of("> Hello", lines.get(1), "> "), lines);
+            SeedReplies.assertReply("Hello", lines.get(1));
+            assertEquals("", err.text());
+            server.log.awaitLine("\\.\\.\\.received from and returned to: \\('127\\.0\\.0\\.1', \\d+\\)", WAIT);
+        }
+    }
+
+    @Test
+    void udpClientWithoutAServerExitsOneWithAOneLineReason() throws Exception {
+        int port;
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        assertEquals(1, launch("Hello\n", "udp-client", "--port", String.valueOf(port)));
+        assertEquals(List.of("udp-client: no UDP server at 127.0.0.1:" + port + " (port unreachable)"), err.lines());
+        assertEquals(2, launch("", "udp-client", "--timeout", "0"));
+        assertTrue(err.text().contains("--timeout must be between 1 and 600000, got 0"), err.text());
+    }
+
+    @Test
+    void lineClientTalksToEitherLineServerThroughTheLauncher() {
+        for (String serverName : List.of("line-server", "threaded-line-server")) {
+            try (RunningServer server = new RunningServer(serverName, "--port", "0")) {
+                server.log.awaitLine("waiting for connection\\.\\.\\.", WAIT);
+                CapturedOutput clientOut = new CapturedOutput();
+                Console console = Console.of(new ByteArrayInputStream("a\nc\n".getBytes(StandardCharsets.UTF_8)),
+                        clientOut.printStream(), err.printStream());
+                assertEquals(0, Launcher.run(SampleCatalog.standard(),
+                        new String[] {"line-client", "--port", String.valueOf(server.port)}, console));
+                List<String> lines = clientOut.lines();
+                assertEquals(List.of("> a", lines.get(1), "> c", lines.get(3), "> "), lines, serverName);
+                SeedReplies.assertReply("a", lines.get(1));
+                SeedReplies.assertReply("c", lines.get(3));
+                server.log.awaitLines("\\.\\.\\.connected from: \\('127\\.0\\.0\\.1', \\d+\\)", 2, WAIT);
+            }
+        }
+        assertEquals("", err.text());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.twine.samples.chat;
 import io.twine.protocol.Factory;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
+import io.twine.protocol.basic.LineReceiver;
 import io.twine.reactor.Reactor;
 import io.twine.samples.support.Addresses;
 import io.twine.samples.support.OptionSpec;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,10 +41,11 @@ import java.util.Objects;
  * ends its sender's connection too.
  *
  * <p>Lines end with {@code \n} or {@code \r\n} and are UTF-8; the server sends {@code \r\n}.
+ * The framing is the library's {@link LineReceiver}.
  */
 public final class ChatServer {
 
-    /** The longest line a client may send, in bytes, without its terminator. */
+    /** The longest line a client may send, in bytes, before its {@code \n} (a {@code \r} counts). */
     public static final int MAX_LINE_BYTES = 4096;
     /** The longest name, in characters. */
     public static final int MAX_NAME_LENGTH = 32;
@@ -105,54 +106,40 @@ public final class ChatServer {
             // A copy: a send may drop a slow member, which leaves the map during the loop.
             for (Member member : new ArrayList<>(members.values())) {
                 if (member != from) {
-                    member.sendLine(line);
+                    member.tell(line);
                 }
             }
         }
     }
 
-    /** One client: first its name, then its lines. */
-    static final class Member extends Protocol {
+    /**
+     * One client: first its name, then its lines. A {@link LineReceiver} splits what it sends
+     * into lines at {@code \n}; the {@code \r} of a {@code \r\n} is dropped from the line.
+     */
+    static final class Member extends LineReceiver {
 
         private final ChatRoom room;
-        private final byte[] partialLine = new byte[MAX_LINE_BYTES];
-        private int partialLength;
         private String name;
         private boolean lineTooLong;
 
         Member(ChatRoom room) {
             this.room = room;
+            setDelimiter(new byte[] {'\n'});
+            setMaxLength(MAX_LINE_BYTES);
         }
 
         @Override
         public void connectionMade() {
             transport.setMaxWriteBufferSize(room.maxQueuedBytes);
             room.log.println("...connected from: " + Addresses.pythonTuple(transport.getPeer()));
-            sendLine("Welcome to the twine chat. What is your name?");
+            tell("Welcome to the twine chat. What is your name?");
         }
 
         @Override
-        public void dataReceived(ByteBuffer data) {
-            while (data.hasRemaining() && transport.isConnected()) {
-                byte b = data.get();
-                if (b == '\n') {
-                    int end = partialLength;
-                    if (end > 0 && partialLine[end - 1] == '\r') {
-                        end--;
-                    }
-                    partialLength = 0;
-                    lineReceived(new String(partialLine, 0, end, StandardCharsets.UTF_8));
-                } else if (partialLength == MAX_LINE_BYTES) {
-                    lineTooLong = true;
-                    sendLine("* lines are limited to " + MAX_LINE_BYTES + " bytes; goodbye");
-                    transport.loseConnection();
-                } else {
-                    partialLine[partialLength++] = b;
-                }
+        public void lineReceived(String line) {
+            if (line.endsWith("\r")) {
+                line = line.substring(0, line.length() - 1);
             }
-        }
-
-        private void lineReceived(String line) {
             if (name == null) {
                 chooseName(line.trim());
             } else {
@@ -160,24 +147,33 @@ public final class ChatServer {
             }
         }
 
+        /** Says why, then closes: the default would close without a word. */
+        @Override
+        public void lineLengthExceeded(int length) {
+            lineTooLong = true;
+            tell("* lines are limited to " + MAX_LINE_BYTES + " bytes; goodbye");
+            transport.loseConnection();
+        }
+
         private void chooseName(String wanted) {
             if (wanted.isEmpty() || wanted.length() > MAX_NAME_LENGTH) {
-                sendLine("A name has 1 to " + MAX_NAME_LENGTH + " characters. What is your name?");
+                tell("A name has 1 to " + MAX_NAME_LENGTH + " characters. What is your name?");
                 return;
             }
             if (room.members.containsKey(wanted)) {
-                sendLine("The name " + wanted + " is taken. What is your name?");
+                tell("The name " + wanted + " is taken. What is your name?");
                 return;
             }
             List<String> others = room.names();
             name = wanted;
             room.members.put(name, this);
             room.log.println(name + " joined from " + Addresses.hostPort(transport.getPeer()));
-            sendLine("Welcome, " + name + "! " + (others.isEmpty() ? "Nobody else is here yet." : "Here now: " + String.join(", ", others) + "."));
+            tell("Welcome, " + name + "! " + (others.isEmpty() ? "Nobody else is here yet." : "Here now: " + String.join(", ", others) + "."));
             room.broadcast(this, "* " + name + " has joined");
         }
 
-        void sendLine(String line) {
+        /** Sends {@code line} with the {@code \r\n} that telnet-style clients expect. */
+        void tell(String line) {
             transport.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
         }
 

@@ -5,6 +5,9 @@ import io.twine.reactor.Reactor;
 import io.twine.samples.Sample;
 import io.twine.samples.SampleCatalog;
 import io.twine.samples.echo.EchoServer;
+import io.twine.samples.line.LineClient;
+import io.twine.samples.line.LineServer;
+import io.twine.samples.line.ThreadedLineServer;
 import io.twine.samples.support.Console;
 import io.twine.samples.support.ExitStatus;
 import io.twine.samples.support.OptionSpec;
@@ -16,6 +19,8 @@ import io.twine.samples.tcp.TcpClient;
 import io.twine.samples.tcp.TcpServer;
 import io.twine.samples.twisted.TwistedClient;
 import io.twine.samples.twisted.TwistedServer;
+import io.twine.samples.udp.UdpClient;
+import io.twine.samples.udp.UdpServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -31,7 +36,7 @@ import java.util.concurrent.CompletableFuture;
  * Everything runs on one reactor, one conversation after the other. Exits 0 when every
  * conversation ended cleanly.
  *
- * <p>A new pair (UDP, the line servers) is one more entry in {@link #conversations()}.
+ * <p>A new pair is one more entry in {@link #conversations()}.
  */
 public final class Demo {
 
@@ -66,6 +71,14 @@ public final class Demo {
                         EchoServer::start, TcpClient::start, List.of("Hello", "twine", "")),
                 new Conversation("tcp-server", "tcp-client", "the seed's tsTserv.py and tsTclnt.py",
                         TcpServer::start, TcpClient::start, List.of("Hello", "World", "")),
+                new Conversation("udp-server", "udp-client", "the seed's tsUserv.py and tsUclnt.py, over UDP",
+                        UdpServer::start, UdpClient::start, List.of("Hello", "World", "")),
+                new Conversation("line-server", "line-client",
+                        "the seed's tsTservSS.py and tsTclntSS.py, a connection per line",
+                        LineServer::start, LineClient::start, List.of("a", "c", "")),
+                new Conversation("threaded-line-server", "line-client",
+                        "tsTservSS.py again, its handler blocking on a worker thread",
+                        ThreadedLineServer::start, LineClient::start, List.of("a", "c", "")),
                 new Conversation("twisted-server", "twisted-client", "the seed's tsTservTW.py and tsTclntTW.py",
                         TwistedServer::start, TwistedClient::start, List.of("a", "b", "")));
     }

@@ -1,5 +1,6 @@
 package io.twine.samples.support;
 
+import io.twine.protocol.DatagramTransport;
 import io.twine.protocol.ListeningPort;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -25,6 +26,22 @@ public interface StartedServer {
             @Override
             public InetSocketAddress address() {
                 return (InetSocketAddress) port.getHost();
+            }
+
+            @Override
+            public void stop() {
+                port.stopListening();
+            }
+        };
+    }
+
+    /** A UDP server on {@code port}: stopping it closes the port. */
+    static StartedServer of(DatagramTransport port) {
+        Objects.requireNonNull(port, "port");
+        return new StartedServer() {
+            @Override
+            public InetSocketAddress address() {
+                return port.getHost();
             }
 
             @Override

@@ -196,4 +196,37 @@ class ChatServerTest {
             }
         }
     }
+
+    @Test
+    void linesEndingWithABareNewlineOrSplitAcrossWritesArriveWhole() throws Exception {
+        ChatServer.ChatRoom room = new ChatServer.ChatRoom(new CapturedOutput().printStream(), 1 << 20);
+        try (ReactorThread rt = ReactorThread.start()) {
+            InetSocketAddress server = listen(rt, room, TcpOptions.defaults());
+            try (Client alice = Client.named(server, "alice", 0); Client bob = Client.named(server, "bob", 0)) {
+                alice.read();  // * bob has joined
+                bob.out.write("as nc sends it\n".getBytes(StandardCharsets.UTF_8));
+                assertEquals("<bob> as nc sends it", alice.read());
+                bob.socket.setTcpNoDelay(true);
+                for (byte b : "naïve, byte by byte\r\n".getBytes(StandardCharsets.UTF_8)) {
+                    bob.out.write(b);
+                    bob.out.flush();
+                }
+                assertEquals("<bob> naïve, byte by byte", alice.read());
+            }
+        }
+    }
+
+    @Test
+    void lineOfExactlyTheLimitIsBroadcast() throws Exception {
+        ChatServer.ChatRoom room = new ChatServer.ChatRoom(new CapturedOutput().printStream(), 1 << 20);
+        try (ReactorThread rt = ReactorThread.start()) {
+            InetSocketAddress server = listen(rt, room, TcpOptions.defaults());
+            try (Client alice = Client.named(server, "alice", 0); Client bob = Client.named(server, "bob", 0)) {
+                alice.read();  // * bob has joined
+                String longest = "z".repeat(ChatServer.MAX_LINE_BYTES);
+                bob.out.write((longest + "\n").getBytes(StandardCharsets.UTF_8));
+                assertEquals("<bob> " + longest, alice.read());
+            }
+        }
+    }
 }

@@ -30,22 +30,81 @@ class DemoTest {
                 "no line /" + regex + "/ in:\n" + out.text());
     }
 
+    /** The lines of conversation {@code number}: from its heading to the blank line after it. */
+    private List<String> section(int number) {
+        List<String> lines = out.lines();
+        int start = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("[" + number + "/")) {
+                start = i;
+            }
+        }
+        assertTrue(start >= 0, "no conversation " + number + " in:\n" + out.text());
+        int end = start;
+        while (end < lines.size() && !lines.get(end).isEmpty()) {
+            end++;
+        }
+        return lines.subList(start, end);
+    }
+
+    private static void assertLines(List<String> section, String... regexes) {
+        int at = 0;
+        for (String regex : regexes) {
+            Pattern pattern = Pattern.compile(regex);
+            while (at < section.size() && !pattern.matcher(section.get(at)).matches()) {
+                at++;
+            }
+            assertTrue(at < section.size(), "no line /" + regex + "/ in order in:\n" + String.join("\n", section));
+            at++;
+        }
+    }
+
+    @Test
+    void eachLinePairConnectsOncePerLineAndEachUdpDatagramIsLogged() {
+        assertEquals(0, Demo.run(Demo.conversations(), Duration.ZERO, console));
+        String ctime = "\\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ 1-3]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}\\]";
+        String connected = "  server \\| \\.\\.\\.connected from: \\('127\\.0\\.0\\.1', \\d+\\)";
+        assertLines(section(3), "\\[3/6\\] udp-server \\+ udp-client: .*",
+                "  server \\| waiting for message\\.\\.\\.",
+                "  client \\| > Hello",
+                "  server \\| \\.\\.\\.received from and returned to: \\('127\\.0\\.0\\.1', \\d+\\)",
+                "  client \\| " + ctime + " Hello",
+                "  client \\| > World",
+                "  server \\| \\.\\.\\.received from and returned to: \\('127\\.0\\.0\\.1', \\d+\\)",
+                "  client \\| " + ctime + " World",
+                "  client \\| > ");
+        for (int number : new int[] {4, 5}) {
+            List<String> section = section(number);
+            assertLines(section, "\\[" + number + "/6\\] .*line-server \\+ line-client: .*",
+                    "  server \\| waiting for connection\\.\\.\\.",
+                    "  client \\| > a", connected, "  client \\| " + ctime + " a",
+                    "  client \\| > c", connected, "  client \\| " + ctime + " c",
+                    "  client \\| > ");
+        }
+    }
+
     @Test
     void everyConversationRunsAndBothSidesArePrinted() {
         assertEquals(0, Demo.run(Demo.conversations(), Duration.ZERO, console));
         String ctime = "\\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ 1-3]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}\\]";
-        assertHasLine("\\[1/3\\] echo-server \\+ tcp-client: .*");
+        assertHasLine("\\[1/6\\] echo-server \\+ tcp-client: .*");
         assertHasLine("  server \\| listening on 127\\.0\\.0\\.1:\\d+");
         assertHasLine("  client \\| > Hello");
         assertHasLine("  client \\| twine");
-        assertHasLine("\\[2/3\\] tcp-server \\+ tcp-client: the seed's tsTserv\\.py and tsTclnt\\.py");
+        assertHasLine("\\[2/6\\] tcp-server \\+ tcp-client: the seed's tsTserv\\.py and tsTclnt\\.py");
         assertHasLine("  server \\| \\.\\.\\.connected from: \\('127\\.0\\.0\\.1', \\d+\\)");
         assertHasLine("  client \\| " + ctime + " World");
-        assertHasLine("\\[3/3\\] twisted-server \\+ twisted-client: .*");
+        assertHasLine("\\[3/6\\] udp-server \\+ udp-client: the seed's tsUserv\\.py and tsUclnt\\.py, over UDP");
+        assertHasLine("  server \\| waiting for message\\.\\.\\.");
+        assertHasLine("  server \\| \\.\\.\\.received from and returned to: \\('127\\.0\\.0\\.1', \\d+\\)");
+        assertHasLine("\\[4/6\\] line-server \\+ line-client: .*tsTservSS\\.py and tsTclntSS\\.py.*");
+        assertHasLine("\\[5/6\\] threaded-line-server \\+ line-client: .*");
+        assertHasLine("  client \\| " + ctime + " c");
+        assertHasLine("\\[6/6\\] twisted-server \\+ twisted-client: .*");
         assertHasLine("  server \\| \\.\\.\\.connected from: 127\\.0\\.0\\.1");
         assertHasLine("  client \\| \\.\\.\\.sending b\\.\\.\\.");
         assertHasLine("  client \\| " + ctime + " b");
-        assertHasLine("All 3 conversations ended cleanly\\..*");
+        assertHasLine("All 6 conversations ended cleanly\\..*");
     }
 
     @Test

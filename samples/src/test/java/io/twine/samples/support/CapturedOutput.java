@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,19 +54,34 @@ public final class CapturedOutput extends OutputStream {
      *
      * @throws AssertionError if none appears within {@code timeout}, with what was printed
      */
-    public synchronized Matcher awaitLine(String regex, Duration timeout) {
+    public Matcher awaitLine(String regex, Duration timeout) {
+        return awaitLines(regex, 1, timeout).get(0);
+    }
+
+    /**
+     * Waits for {@code count} complete lines matching {@code regex} and returns the matches of
+     * the first {@code count}, in order.
+     *
+     * @throws AssertionError if fewer appear within {@code timeout}, with what was printed
+     */
+    public synchronized List<Matcher> awaitLines(String regex, int count, Duration timeout) {
         Pattern pattern = Pattern.compile(regex);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            List<Matcher> matches = new ArrayList<>();
             for (String line : lines()) {
                 Matcher matcher = pattern.matcher(line);
-                if (matcher.matches()) {
-                    return matcher;
+                if (matcher.matches() && matches.size() < count) {
+                    matches.add(matcher);
                 }
+            }
+            if (matches.size() == count) {
+                return matches;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("no line matching /" + regex + "/ within " + timeout + "; got:\n" + text());
+                throw new AssertionError(matches.size() + " of " + count + " lines matching /" + regex + "/ within "
+                        + timeout + "; got:\n" + text());
             }
             try {
                 wait(Math.max(1, left / 1_000_000));

@@ -1,7 +1,6 @@
 package io.twine.samples.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -28,11 +27,10 @@ class PythonPairsTest {
     void pairTalksToItselfInTheSeedsLayout(String serverScript, String clientScript, boolean twisted) throws Exception {
         String python;
         if (twisted) {
-            assumeTrue(PythonPeer.twistedAvailable(), "Twisted is not installed for " + PythonPeer.SYSTEM_PYTHON
-                    + " (Debian package python3-twisted)");
+            PythonPeer.requireTwisted();
             python = PythonPeer.SYSTEM_PYTHON;
         } else {
-            assumeTrue(PythonPeer.pythonAvailable(), "python3 is not on the PATH");
+            PythonPeer.requirePython();
             python = PythonPeer.PYTHON;
         }
         try (PythonPeer server = PythonPeer.start(python, serverScript, "127.0.0.1", "0")) {

@@ -1,5 +1,7 @@
 package io.twine.samples.support;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,11 +13,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Test helper: one of the seed's Python programs (from the test resources' {@code python/}
  * folder) running as a subprocess, its output captured. {@link #close()} always kills it and its
  * children, so a test that fails leaves nothing running.
+ *
+ * <p>Every test that needs a Python peer starts with {@link #requirePython()} or
+ * {@link #requireTwisted()}, the one place that decides what a missing peer means: on a
+ * developer's machine the test is skipped with the reason (a JUnit assumption); where the
+ * environment variable {@code CI} is {@code "true"} it fails, because CI installs the peers
+ * ({@code .ci/run}) and nothing may be skipped there.
  */
 public final class PythonPeer implements AutoCloseable {
 
@@ -53,6 +62,44 @@ public final class PythonPeer implements AutoCloseable {
             twistedAvailable = runs(SYSTEM_PYTHON, "-c", "import twisted.internet.reactor");
         }
         return twistedAvailable;
+    }
+
+    /**
+     * Skips the calling test, with the reason, when {@code python3} is missing; fails it instead
+     * when {@code CI=true}.
+     */
+    public static void requirePython() {
+        require(pythonAvailable(), "no working python3 (Python 3) on the PATH: the Python peers of the interop tests cannot run",
+                onCi());
+    }
+
+    /**
+     * Skips the calling test, with the reason, when Twisted is missing for {@link #SYSTEM_PYTHON};
+     * fails it instead when {@code CI=true}.
+     */
+    public static void requireTwisted() {
+        require(twistedAvailable(), "Twisted is not installed for " + SYSTEM_PYTHON
+                + " (Debian package python3-twisted: apt-get update && apt-get install -y python3-twisted)", onCi());
+    }
+
+    /** True when the environment variable {@code CI} is {@code "true"}, as CI sets it. */
+    public static boolean onCi() {
+        return "true".equals(System.getenv("CI"));
+    }
+
+    /**
+     * The rule: nothing when the peer is {@code available}; else a failure naming what is
+     * {@code missing} when {@code ci}, a skipped test (an assumption) with that reason when not.
+     */
+    static void require(boolean available, String missing, boolean ci) {
+        if (available) {
+            return;
+        }
+        if (ci) {
+            fail(missing + "; CI=true, and CI installs every peer (.ci/run), so a missing one fails the test"
+                    + " instead of skipping it");
+        }
+        Assumptions.abort(missing);
     }
 
     private static boolean runs(String... command) {

@@ -1,7 +1,6 @@
 package io.twine.samples.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.twine.samples.support.CapturedOutput;
 import io.twine.samples.support.ExitStatus;
@@ -27,8 +26,7 @@ class TcpInteropTest {
 
     @BeforeEach
     void needsPython() {
-        assumeTrue(PythonPeer.pythonAvailable(),
-                "python3 is not on the PATH: the Python peers of the interop tests cannot run");
+        PythonPeer.requirePython();
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.twine.samples.twisted;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.twine.samples.support.CapturedOutput;
 import io.twine.samples.support.ExitStatus;
@@ -25,8 +24,7 @@ class TwistedInteropTest {
 
     @BeforeEach
     void needsTwisted() {
-        assumeTrue(PythonPeer.twistedAvailable(), "Twisted is not installed for " + PythonPeer.SYSTEM_PYTHON
-                + " (Debian package python3-twisted: apt-get update && apt-get install -y python3-twisted)");
+        PythonPeer.requireTwisted();
     }
 
     @Test
