@@ -24,18 +24,18 @@ import java.util.Locale;
  */
 public final class TracePage {
 
-    private static final int WIDTH = 1400;
+    private static final int WIDTH = 1340;
     private static final int ROW = 20;
     private static final int BAR = 14;
     private static final int TOP = 58;
     private static final int WAIT_X = 112;
     private static final int WAIT_W = 210;
-    private static final int WORK_X = WAIT_X + WAIT_W + 16;
-    private static final int WORK_W = 420;
+    private static final int WORK_X = WAIT_X + WAIT_W + 28;
+    private static final int WORK_W = 400;
     private static final int TEXT_X = WORK_X + WORK_W + 14;
     /** The wait scale: 1 µs at its left edge, {@value #DECADES} powers of ten across. */
     private static final int DECADES = 7;
-    private static final int MAX_LABEL_CHARS = 120;
+    private static final int MAX_LABEL_CHARS = 96;
 
     private static final String WAIT_COLOUR = "#c9d3da";
     private static final String SLOW_COLOUR = "#d62728";
@@ -112,7 +112,8 @@ public final class TracePage {
                     .append(") and worked for ").append(Durations.format(busy)).append(" (")
                     .append(percent(busy, total)).append("); its longest iteration worked for ")
                     .append(Durations.format(longest)).append(". ").append(bytesIn).append(" bytes in, ")
-                    .append(bytesOut).append(" bytes out. ").append(slow).append(" callbacks ran longer than ")
+                    .append(bytesOut).append(" bytes out. ").append(slow).append(slow == 1 ? " callback" : " callbacks")
+                    .append(" ran longer than ")
                     .append(Durations.format(trace.slowThresholdNanos())).append(".</p>\n")
                     .append("<p class=\"how\">One row per iteration, oldest at the top. Each row: the select wait "
                             + "(grey, logarithmic scale), then the work it led to (linear scale: the work area is ")
@@ -194,6 +195,11 @@ public final class TracePage {
             out.append("<rect x=\"").append(WAIT_X).append("\" y=\"").append(y).append("\" width=\"").append(waitWidth)
                     .append("\" height=\"").append(BAR).append("\" class=\"wait\"><title>")
                     .append(esc(waitDescription(it))).append("</title></rect>\n");
+            boolean inside = waitWidth > WAIT_W - 56;
+            out.append("<text x=\"").append(inside ? WAIT_X + waitWidth - 4 : WAIT_X + waitWidth + 4).append("\" y=\"")
+                    .append(y + 11).append("\" class=\"wait-text\"").append(inside ? " text-anchor=\"end\"" : "")
+                    .append('>').append(esc(it.number() == 0 ? "start-up" : Durations.format(it.waitNanos())))
+                    .append("</text>\n");
             long workStart = it.startNanos() + it.waitNanos();
             for (LoopTrace.Callback cb : it.callbacks()) {
                 block(it, cb, workStart, y, anchor);
@@ -271,6 +277,10 @@ public final class TracePage {
         }
 
         private String waitDescription(LoopTrace.Iteration it) {
+            if (it.number() == 0) {
+                return "start-up: the callWhenRunning calls, before the first select; worked "
+                        + Durations.format(it.busyNanos());
+            }
             String allowed = it.selectTimeoutMillis() < 0 ? "selectNow (work was waiting)"
                     : it.selectTimeoutMillis() == 0 ? "select until woken" : "select for up to " + it.selectTimeoutMillis() + " ms";
             return allowed + ": waited " + Durations.format(it.waitNanos()) + ", " + it.readyKeys() + " key"
@@ -344,11 +354,7 @@ public final class TracePage {
     private static String shortDescription(LoopTrace.Callback cb) {
         StringBuilder text = new StringBuilder();
         text.append(cb.what()).append(' ').append(simpleName(cb.protocolClass()));
-        String connection = cb.connection();
-        int arrow = connection.indexOf(" <-> ");
-        if (arrow >= 0) {
-            connection = "\u2194 " + connection.substring(arrow + 5);
-        }
+        String connection = compactConnection(cb.connection());
         if (!connection.isEmpty()) {
             text.append(' ').append(connection);
         }
@@ -362,6 +368,30 @@ public final class TracePage {
             text.append(" (").append(Durations.format(cb.durationNanos())).append(')');
         }
         return text.toString();
+    }
+
+    /**
+     * A connection label cut to what tells connections apart in a row: the peer's port for a
+     * connection ({@code ↔ :50412}), the port for a listener or connector; the full label is in
+     * the block's details.
+     */
+    static String compactConnection(String label) {
+        int arrow = label.indexOf(" <-> ");
+        if (arrow >= 0) {
+            return "\u2194 " + port(label.substring(arrow + 5));
+        }
+        if (label.startsWith("listening on ")) {
+            return "on " + port(label);
+        }
+        if (label.startsWith("connecting to ")) {
+            return "to " + port(label);
+        }
+        return label;
+    }
+
+    private static String port(String address) {
+        int colon = address.lastIndexOf(':');
+        return colon >= 0 ? address.substring(colon) : address;
     }
 
     /** {@code io.twine.samples.echo.EchoServer$Echo} as {@code EchoServer$Echo}; a lambda loses its hash. */
@@ -441,7 +471,7 @@ public final class TracePage {
     }
 
     private static final String STYLE = String.join("\n",
-            "body { font-family: sans-serif; margin: 16px 20px; color: #222; }",
+            "body { font-family: sans-serif; margin: 16px; color: #222; }",
             "h1 { font-size: 18px; margin: 0 0 6px; }",
             "h2 { font-size: 15px; margin: 24px 0 6px; }",
             "p { margin: 4px 0; font-size: 13px; max-width: 1400px; }",
@@ -458,6 +488,7 @@ public final class TracePage {
             "svg .num { fill: #222; font-weight: bold; }",
             "svg .when { fill: #777; }",
             "svg .wait { fill: " + WAIT_COLOUR + "; }",
+            "svg .wait-text { fill: #56646e; font-size: 10px; }",
             "svg .cb { stroke: #fff; stroke-width: 0.5; }",
             "svg .cb.slow { stroke: " + SLOW_COLOUR + "; stroke-width: 2; }",
             "svg .sep, svg .more, svg .idle { fill: #999; }",
