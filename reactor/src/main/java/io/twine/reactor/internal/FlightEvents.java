@@ -33,7 +33,7 @@ public final class FlightEvents {
             event.callback = callback;
             event.protocolClass = protocolClass;
             event.connection = connection;
-            event.duration = durationNanos;
+            event.callbackDuration = durationNanos;
             event.threshold = thresholdNanos;
             event.commit();
         }

@@ -11,7 +11,7 @@ import jdk.jfr.Timespan;
 /**
  * Flight Recorder event: one callback ran longer than the reactor's slow-callback threshold.
  * Committed when the callback returns (JFR events cannot be back-dated), so the event's own
- * start is the callback's end; {@link #duration} is how long it ran.
+ * start is the callback's end; {@link #callbackDuration} is how long it ran.
  */
 @Name("io.twine.SlowCallback")
 @Label("Slow Callback")
@@ -33,9 +33,9 @@ public final class SlowCallbackEvent extends Event {
     @Label("Connection")
     public String connection;
 
-    @Label("Duration")
+    @Label("Callback Duration")
     @Timespan(Timespan.NANOSECONDS)
-    public long duration;
+    public long callbackDuration;
 
     @Label("Threshold")
     @Timespan(Timespan.NANOSECONDS)

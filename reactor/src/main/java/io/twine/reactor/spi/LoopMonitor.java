@@ -326,11 +326,27 @@ public final class LoopMonitor {
 
     /** The recorded iterations, or null when not tracing. */
     public LoopTrace traceSnapshot() {
-        return trace == null ? null : trace.snapshot(slowThresholdNanos);
+        if (trace == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        return trace.snapshot(slowThresholdNanos, openWait(now), openBusy(now), keysThisIteration);
     }
 
-    /** The counters now; see {@link LoopMetrics}. */
+    /** The iteration in progress: how long it waited (or has waited so far). */
+    private long openWait(long now) {
+        return !iterationOpen ? 0 : (waitEnded == 0 ? now : waitEnded) - selectStarted;
+    }
+
+    /** The iteration in progress: how long it has worked so far. */
+    private long openBusy(long now) {
+        return !iterationOpen || waitEnded == 0 ? 0 : now - waitEnded;
+    }
+
+    /** The counters now, the iteration in progress included as far as it got; see {@link LoopMetrics}. */
     public LoopMetrics metrics() {
+        long now = System.nanoTime();
+        long busyNow = openBusy(now);
         Map<Reason.Kind, Long> closed = new EnumMap<>(Reason.Kind.class);
         long closedTotal = 0;
         for (Reason.Kind kind : Reason.Kind.values()) {
@@ -338,9 +354,9 @@ public final class LoopMonitor {
             closedTotal += closedByKind[kind.ordinal()];
         }
         long open = connectionsAccepted + connectionsConnected - closedTotal;
-        return new LoopMetrics(iterations, selectNanos, busyNanos, readyKeys, flushes, timersFired, tasksRun,
-                bytesIn, bytesOut, open, connectionsAccepted, connectionsConnected, closed, longestIterationNanos,
-                slowCallbacks);
+        return new LoopMetrics(iterations, selectNanos + openWait(now), busyNanos + busyNow, readyKeys, flushes,
+                timersFired, tasksRun, bytesIn, bytesOut, open, connectionsAccepted, connectionsConnected, closed,
+                Math.max(longestIterationNanos, busyNow), slowCallbacks);
     }
 
     // ------------------------------------------------------------------ labels

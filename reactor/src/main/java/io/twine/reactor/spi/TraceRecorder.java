@@ -108,13 +108,23 @@ final class TraceRecorder {
         iterationsFinished++;
     }
 
-    /** The finished iterations still in the window, oldest first, with their labels worked out now. */
-    LoopTrace snapshot(long slowThresholdNanos) {
-        long first = Math.max(0, iterationsFinished - iterationSlots);
+    /**
+     * The iterations still in the window, oldest first, with their labels worked out now. The
+     * iteration in progress, if any, comes last, with its wait and work so far: {@code openWait},
+     * {@code openBusy} and {@code openKeys} (its slot holds them only once it finishes).
+     */
+    LoopTrace snapshot(long slowThresholdNanos, long openWait, long openBusy, int openKeys) {
+        if (open) {
+            wait[current] = openWait;
+            busy[current] = openBusy;
+            keys[current] = openKeys;
+        }
+        long total = iterationsFinished + (open ? 1 : 0);
+        long first = Math.max(0, total - iterationSlots);
         long oldestCallback = callbacksRecorded - callbackSlots;
         List<LoopTrace.Iteration> iterations = new ArrayList<>();
         long dropped = first;
-        for (long n = first; n < iterationsFinished; n++) {
+        for (long n = first; n < total; n++) {
             int i = (int) (n % iterationSlots);
             if (firstCallback[i] < oldestCallback) {
                 dropped++;
