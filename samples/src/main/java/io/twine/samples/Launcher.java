@@ -6,7 +6,6 @@ import io.twine.samples.support.OptionSpec;
 import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.TraceFile;
 import io.twine.samples.support.UsageException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -61,8 +60,7 @@ public final class Launcher {
             SampleCatalog.printSample(console.out(), sample);
             return ExitStatus.OK;
         }
-        String traceFile = parsed.string(OptionSpec.TRACE.name());
-        Console forSample = traceFile.isEmpty() ? console : TraceFile.recordInto(Path.of(traceFile), name, console);
+        Console forSample = TraceFile.forOption(parsed.string(OptionSpec.TRACE.name()), name, console);
         return sample.runner().run(parsed, forSample);
     }
 }

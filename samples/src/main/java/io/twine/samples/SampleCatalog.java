@@ -85,8 +85,8 @@ public final class SampleCatalog {
     public static void printSample(PrintStream out, Sample sample) {
         out.println(String.format("  %-16s %s", sample.name(), sample.summary()));
         for (OptionSpec option : sample.options()) {
-            out.println(String.format("      %-20s %s (%s)", option.usage(), option.description(),
-                    option.defaultValue().isEmpty() ? "off unless given" : "default " + option.defaultValue()));
+            out.println(String.format("      %-20s %s (default %s)", option.usage(), option.description(),
+                    option.defaultValue()));
         }
     }
 }

@@ -16,15 +16,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher, driven in-process as {@code java -jar twine-samples.jar ...} would be. */
 @Timeout(60)
@@ -170,40 +167,5 @@ class LauncherTest {
         }
         assertEquals(2, launch("", "chat-server", "--max-queued", "10"));
         assertTrue(err.text().contains("--max-queued must be between"), err.text());
-    }
-
-    @Test
-    void traceOptionWritesTheServersTimelineWhenItStops(@TempDir Path dir) throws Exception {
-        Path page = dir.resolve("echo.html");
-        try (RunningServer server = new RunningServer("echo-server", "--port", "0", "--trace", page.toString())) {
-            try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), server.port)) {
-                socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
-                assertEquals("hello", new String(socket.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
-            }
-        }
-        assertTrue(err.text().contains("echo-server: wrote a timeline of the loop's last "), err.text());
-        String html = Files.readString(page);
-        assertTrue(html.contains("EchoServer$Echo"), "the echo protocol's callbacks are in the page");
-        org.w3c.dom.Document document = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                .parse(page.toFile());
-        assertEquals("html", document.getDocumentElement().getTagName());
-    }
-
-    @Test
-    void everySampleTakesTheTraceOption() {
-        for (Sample sample : SampleCatalog.standard().all()) {
-            assertTrue(sample.options().contains(OptionSpec.TRACE), sample.name());
-        }
-        assertEquals(0, launch("", "echo-server", "--help"));
-        assertTrue(out.text().contains("--trace FILE"), out.text());
-        assertTrue(out.text().contains("(off unless given)"), out.text());
-    }
-
-    @Test
-    void demoWritesATraceToo(@TempDir Path dir) throws Exception {
-        Path page = dir.resolve("demo.html");
-        assertEquals(0, launch("", "demo", "--pause", "0", "--trace", page.toString()));
-        String html = Files.readString(page);
-        assertTrue(html.contains("TcpServer$Timestamper"), "the demo's servers are in the page");
     }
 }

@@ -9,6 +9,7 @@ import io.twine.reactor.observe.LoopTrace;
 import io.twine.reactor.observe.SlowCallback;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -206,8 +207,10 @@ public final class LoopMonitor {
 
     private void slowCallback(long nanos) {
         slowCallbacks++;
+        // A transport is named by its protocol and connection already; a timer or task by itself.
         String callback = callbackKind == CallbackKind.IO ? SlowCallback.operations(callbackOps)
-                : callbackKind.name().toLowerCase(java.util.Locale.ROOT) + " " + callbackSource;
+                : callbackKind.name().toLowerCase(Locale.ROOT)
+                        + (callbackSource instanceof Labelled ? "" : " " + callbackSource);
         String protocol = protocolOf(callbackSource);
         String connection = connectionOf(callbackSource);
         FlightEvents.slowCallback(callbackKind.name(), callback, protocol, connection, nanos, slowThresholdNanos);

@@ -17,15 +17,24 @@ import java.nio.file.Path;
  */
 public final class TraceFile {
 
+    /** The value of {@code --trace} that records nothing (the default); a file of that name is {@code ./off}. */
+    public static final String OFF = "off";
+
     /** How many iterations a sample's trace keeps: the last ones, a bounded ring. */
     public static final int ITERATIONS = 512;
 
     private TraceFile() {}
 
     /**
-     * A copy of {@code console} whose sample traces its reactor into {@code file}; a line on
-     * standard error says where the page went, or why it could not be written.
+     * The console to run a sample with for {@code --trace value}: {@code console} itself when the
+     * value is {@value #OFF}, else a copy whose sample traces its reactor into that file (a line
+     * on standard error then says where the page went, or why it could not be written).
      */
+    public static Console forOption(String value, String sampleName, Console console) {
+        return value.equals(OFF) ? console : recordInto(Path.of(value), sampleName, console);
+    }
+
+    /** A copy of {@code console} whose sample traces its reactor into {@code file}. */
     public static Console recordInto(Path file, String sampleName, Console console) {
         return console.alsoOnReactor(reactor -> {
             reactor.startTracing(ITERATIONS);
