@@ -53,7 +53,8 @@ class ReactorDebugModeTest {
         try (ReactorThread rt = ReactorThread.start(reactor)) {
             rt.run(() -> reactor.callLater(Duration.ZERO, slow));
             ReactorThread.await(slow.done);
-            List<SlowCallback> seen = rt.call(() -> new ArrayList<>(warnings));
+            // Only the slow task counts: on a loaded machine some other callback may be descheduled past the threshold.
+            List<SlowCallback> seen = rt.call(() -> naming(warnings, DeliberatelySlowTask.class));
             assertEquals(1, seen.size(), seen.toString());
             SlowCallback warning = seen.get(0);
             assertEquals(CallbackKind.TIMER, warning.kind());
@@ -62,7 +63,7 @@ class ReactorDebugModeTest {
             assertEquals(Duration.ofMillis(50).toNanos(), warning.thresholdNanos());
             assertTrue(warning.message().contains("the deliberately slow task"), warning.message());
             assertTrue(warning.message().contains("ReactorDebugModeTest$DeliberatelySlowTask"), warning.message());
-            assertEquals(1, rt.call(() -> reactor.metrics().slowCallbacks()));
+            assertTrue(rt.call(() -> reactor.metrics().slowCallbacks()) >= 1);
         }
     }
 
@@ -132,5 +133,15 @@ class ReactorDebugModeTest {
                 System.setProperty("twine.debug", before);
             }
         }
+    }
+
+    static List<SlowCallback> naming(List<SlowCallback> warnings, Class<?> protocolClass) {
+        List<SlowCallback> named = new ArrayList<>();
+        for (SlowCallback warning : warnings) {
+            if (warning.protocolClass().equals(protocolClass.getName())) {
+                named.add(warning);
+            }
+        }
+        return named;
     }
 }

@@ -35,7 +35,7 @@ class ReactorTraceTest {
         try (ReactorThread rt = ReactorThread.start()) {
             assertNull(rt.call(rt.reactor()::trace));
             rt.run(() -> rt.reactor().startTracing(8));
-            rt.run(() -> { });
+            nextIteration(rt);
             assertTrue(rt.call(() -> rt.reactor().trace().iterations().size()) > 0);
             rt.run(() -> rt.reactor().stopTracing());
             assertNull(rt.call(rt.reactor()::trace));
@@ -79,7 +79,7 @@ class ReactorTraceTest {
         try (ReactorThread rt = ReactorThread.start()) {
             rt.run(() -> rt.reactor().startTracing(4));
             for (int i = 0; i < 20; i++) {
-                rt.run(() -> { });
+                nextIteration(rt);
             }
             LoopTrace trace = rt.call(rt.reactor()::trace);
             assertEquals(4, trace.iterations().size());
@@ -109,5 +109,15 @@ class ReactorTraceTest {
             }
             assertTrue(trace.droppedIterations() >= 1);
         }
+    }
+
+    /**
+     * Returns once the loop has begun another iteration: a timer set by a task runs in the pass
+     * after the task's (tasks queued back to back may share one pass).
+     */
+    private static void nextIteration(ReactorThread rt) {
+        java.util.concurrent.CompletableFuture<Void> turned = new java.util.concurrent.CompletableFuture<>();
+        rt.run(() -> rt.reactor().callLater(Duration.ZERO, () -> turned.complete(null)));
+        ReactorThread.await(turned);
     }
 }

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -70,7 +71,9 @@ class TcpDebugModeTest {
                 socket.getOutputStream().write('x');
                 assertEquals('x', socket.getInputStream().read());
                 ReactorThread.await(echo.answered);
-                List<SlowCallback> seen = rt.call(() -> new ArrayList<>(warnings));
+                // Only SlowEcho's: on a loaded machine another callback may be descheduled past the threshold.
+                List<SlowCallback> seen = rt.call(() -> warnings.stream()
+                        .filter(w -> w.protocolClass().equals(SlowEcho.class.getName())).collect(Collectors.toList()));
                 assertEquals(1, seen.size(), seen.toString());
                 SlowCallback warning = seen.get(0);
                 assertEquals(CallbackKind.IO, warning.kind());
