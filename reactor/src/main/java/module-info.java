@@ -5,7 +5,12 @@
  * only to the transports module so that user code cannot come to depend on it.
  */
 module io.twine.reactor {
+    // Both are part of the JDK, not dependencies: the metrics MBean and the Flight Recorder events.
+    requires java.management;
+    requires jdk.jfr;
+
     exports io.twine.reactor;
+    exports io.twine.reactor.observe;
     exports io.twine.protocol;
     exports io.twine.protocol.basic;
     exports io.twine.protocol.blocking;

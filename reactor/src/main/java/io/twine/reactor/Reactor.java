@@ -1,9 +1,14 @@
 package io.twine.reactor;
 
 import io.twine.reactor.internal.TimerQueue;
+import io.twine.reactor.observe.CallbackKind;
+import io.twine.reactor.observe.LoopMetrics;
+import io.twine.reactor.observe.LoopTrace;
+import io.twine.reactor.observe.SlowCallback;
 import io.twine.reactor.spi.ChunkPool;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
+import io.twine.reactor.spi.LoopMonitor;
 import io.twine.reactor.spi.PendingFlush;
 import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
@@ -53,6 +58,11 @@ import java.util.function.Consumer;
  * {@link ErrorReporter}, closes only the connection it belongs to (transports see to that), and
  * never stops the loop.
  *
+ * <p><b>Seeing the loop.</b> {@link #metrics()} counts what the loop did; {@link #startTracing}
+ * records its last iterations for {@link io.twine.reactor.observe.TracePage}; debug mode
+ * ({@link #setDebug}, or {@code -Dtwine.debug=true}) warns about slow callbacks and rejects
+ * loop-only calls from other threads. The counting and recording live in {@link LoopMonitor}.
+ *
  * <p>The methods that take types of {@code io.twine.reactor.spi} are the surface transports plug
  * into; they are not for protocols.
  */
@@ -83,6 +93,8 @@ public final class Reactor implements Scheduler {
     private final AtomicBoolean runCalled = new AtomicBoolean();
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
+    private final Consumer<Runnable> timerRunner = task -> runCallback("timer", CallbackKind.TIMER, task);
+    private final LoopMonitor monitor = new LoopMonitor();
 
     private final ArrayList<PendingFlush> pendingFlushes = new ArrayList<>();
     private final ArrayList<PendingFlush> flushing = new ArrayList<>();
@@ -138,9 +150,10 @@ public final class Reactor implements Scheduler {
         }
         loopThread = Thread.currentThread();
         phase = Phase.RUNNING;
+        monitor.loopStarted();
         try {
             for (Runnable call : startupCalls) {
-                runCallback("callWhenRunning " + call, call);
+                runCallback("callWhenRunning", CallbackKind.TASK, call);
             }
             startupCalls.clear();
             while (phase != Phase.FINISHED) {
@@ -150,6 +163,7 @@ public final class Reactor implements Scheduler {
                 runOnce();
             }
         } finally {
+            monitor.loopFinished();
             closeEverything();
             phase = Phase.FINISHED;
             loopThread = null;
@@ -160,7 +174,7 @@ public final class Reactor implements Scheduler {
     private void runOnce() {
         flushPendingWrites();
         select();
-        timers.runDue(now(), this::reportError);
+        timers.runDue(now(), timerRunner);
         runTasks();
     }
 
@@ -170,8 +184,10 @@ public final class Reactor implements Scheduler {
         wakeupNeeded.set(true);
         try {
             long timeoutMillis = selectTimeoutMillis();
+            monitor.selectStarting(timeoutMillis);
             long started = timeoutMillis >= 0 ? now() : 0;
             int selected = poller.select(dispatcher, timeoutMillis);
+            monitor.selectReturned(selected);
             if (timeoutMillis >= 0) {
                 checkForSpin(selected, timeoutMillis, now() - started);
             }
@@ -233,8 +249,10 @@ public final class Reactor implements Scheduler {
             return;
         }
         IoHandler handler = ((Registration) key.attachment()).handler();
+        int readyOps = key.readyOps();
+        monitor.callbackStarting(CallbackKind.IO, handler, readyOps);
         try {
-            handler.ready(key.readyOps());
+            handler.ready(readyOps);
         } catch (Throwable error) {
             Failures.rethrowIfFatal(error);
             reportError("I/O handler " + handler, error);
@@ -245,6 +263,7 @@ public final class Reactor implements Scheduler {
                 reportError("closing after a failure in " + handler, secondError);
             }
         }
+        monitor.callbackFinished();
     }
 
     private void flushPendingWrites() {
@@ -256,12 +275,14 @@ public final class Reactor implements Scheduler {
         pendingFlushes.clear();
         for (int i = 0, n = flushing.size(); i < n; i++) {
             PendingFlush transport = flushing.get(i);
+            monitor.callbackStarting(CallbackKind.FLUSH, transport, 0);
             try {
                 transport.flush();
             } catch (Throwable error) {
                 Failures.rethrowIfFatal(error);
                 reportError("flushing " + transport, error);
             }
+            monitor.callbackFinished();
         }
         flushing.clear();
     }
@@ -272,17 +293,19 @@ public final class Reactor implements Scheduler {
             if (task == null) {
                 return;
             }
-            runCallback("task from callFromThread", task);
+            runCallback("task from callFromThread", CallbackKind.TASK, task);
         }
     }
 
-    private void runCallback(String context, Runnable callback) {
+    private void runCallback(String context, CallbackKind kind, Runnable callback) {
+        monitor.callbackStarting(kind, callback, 0);
         try {
             callback.run();
         } catch (Throwable error) {
             Failures.rethrowIfFatal(error);
             reportError(context + " " + callback, error);
         }
+        monitor.callbackFinished();
     }
 
     // ------------------------------------------------------------------ shutdown
@@ -336,7 +359,7 @@ public final class Reactor implements Scheduler {
 
     private void runTriggers(ShutdownPhase triggerPhase) {
         for (Runnable trigger : shutdownTriggers.get(triggerPhase)) {
-            runCallback("shutdown trigger (" + triggerPhase + ")", trigger);
+            runCallback("shutdown trigger (" + triggerPhase + ")", CallbackKind.TASK, trigger);
         }
     }
 
@@ -361,6 +384,7 @@ public final class Reactor implements Scheduler {
     /** {@inheritDoc} Loop-only (or before {@code run()}). */
     @Override
     public DelayedCall callLater(Duration delay, Runnable task) {
+        monitor.checkLoopThread("Reactor.callLater");
         return timers.schedule(delay, task);
     }
 
@@ -387,6 +411,7 @@ public final class Reactor implements Scheduler {
      */
     public void callWhenRunning(Runnable call) {
         Objects.requireNonNull(call, "call");
+        monitor.checkLoopThread("Reactor.callWhenRunning");
         if (phase == Phase.NOT_STARTED) {
             startupCalls.add(call);
         } else {
@@ -401,6 +426,7 @@ public final class Reactor implements Scheduler {
      * <p>Loop-only (or before {@code run()}).
      */
     public void addShutdownTrigger(ShutdownPhase triggerPhase, Runnable trigger) {
+        monitor.checkLoopThread("Reactor.addShutdownTrigger");
         shutdownTriggers.get(Objects.requireNonNull(triggerPhase, "phase")).add(Objects.requireNonNull(trigger, "trigger"));
     }
 
@@ -495,6 +521,68 @@ public final class Reactor implements Scheduler {
         return selectorRebuilds;
     }
 
+    // ------------------------------------------------------------------ seeing the loop
+
+    /**
+     * Debug mode on or off (default: the system property {@code twine.debug}). In debug mode a
+     * callback that runs longer than the {@linkplain #setSlowCallbackThreshold threshold} is
+     * reported once to the {@linkplain #setSlowCallbackListener listener}, and loop-only methods
+     * ({@code Transport.write}, {@code loseConnection}, {@code callLater}, ...) called from
+     * another thread while the loop runs throw an {@link IllegalStateException} that says to use
+     * {@link #callFromThread}. Set it before {@code run()} or on the loop thread.
+     */
+    public void setDebug(boolean on) {
+        monitor.setDebug(on);
+    }
+
+    /** True in debug mode. */
+    public boolean isDebug() {
+        return monitor.isDebug();
+    }
+
+    /** How long one callback may run before debug mode warns about it; default 100 ms. */
+    public void setSlowCallbackThreshold(Duration threshold) {
+        monitor.setSlowCallbackThreshold(threshold);
+    }
+
+    /**
+     * Who hears of each slow callback in debug mode, on the loop thread, once per callback; the
+     * default logs a warning through {@link System.Logger} {@code io.twine.reactor}.
+     */
+    public void setSlowCallbackListener(Consumer<SlowCallback> listener) {
+        monitor.setSlowCallbackListener(listener);
+    }
+
+    /**
+     * Starts recording the last {@code iterations} iterations of the loop (a bounded ring,
+     * allocated now), from the next iteration on; replaces a trace already running. Loop-only (or
+     * before {@code run()}).
+     */
+    public void startTracing(int iterations) {
+        monitor.startTracing(iterations);
+    }
+
+    /** The iterations recorded so far, or null when not tracing. Loop-only (or once the loop has finished). */
+    public LoopTrace trace() {
+        monitor.checkLoopThread("Reactor.trace");
+        return monitor.traceSnapshot();
+    }
+
+    /** Stops tracing and drops what was recorded. Loop-only. */
+    public void stopTracing() {
+        monitor.stopTracing();
+    }
+
+    /**
+     * The loop's counters now, as one consistent snapshot. Loop-only (or before {@code run()} or
+     * after it returned); from another thread use {@code callFromThread}, as
+     * {@link io.twine.reactor.observe.ReactorMetricsBean} does.
+     */
+    public LoopMetrics metrics() {
+        monitor.checkLoopThread("Reactor.metrics");
+        return monitor.metrics();
+    }
+
     /** Timers scheduled and not yet run or cancelled. Loop-only. */
     public int pendingTimerCount() {
         return timers.size();
@@ -505,6 +593,7 @@ public final class Reactor implements Scheduler {
     /** Registers {@code channel} (already non-blocking) with the loop's selector. Loop-only. */
     public Registration register(SelectableChannel channel, int interestOps, IoHandler handler)
             throws ClosedChannelException {
+        monitor.checkLoopThread("Reactor.register");
         return poller.register(channel, interestOps, handler);
     }
 
@@ -519,6 +608,11 @@ public final class Reactor implements Scheduler {
      */
     public ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    /** Where transports report bytes, connections and loop-only calls; see {@link LoopMonitor}. */
+    public LoopMonitor monitor() {
+        return monitor;
     }
 
     /** The loop's pool of outbound chunks. */

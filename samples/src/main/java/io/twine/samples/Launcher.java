@@ -2,7 +2,9 @@ package io.twine.samples;
 
 import io.twine.samples.support.Console;
 import io.twine.samples.support.ExitStatus;
+import io.twine.samples.support.OptionSpec;
 import io.twine.samples.support.SampleArgs;
+import io.twine.samples.support.TraceFile;
 import io.twine.samples.support.UsageException;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +12,8 @@ import java.util.List;
 /**
  * The samples' one entry point:
  * {@code java -jar twine-samples.jar NAME [--host H] [--port P] ...}, or {@code --help} for the
- * list. Bad options get one line on standard error and exit code 2.
+ * list. Bad options get one line on standard error and exit code 2. Every sample also takes
+ * {@code --trace FILE}, which the launcher handles for all of them (see {@link TraceFile}).
  *
  * <p>{@link #run} does everything but exit, so tests drive the launcher in-process.
  */
@@ -57,6 +60,7 @@ public final class Launcher {
             SampleCatalog.printSample(console.out(), sample);
             return ExitStatus.OK;
         }
-        return sample.runner().run(parsed, console);
+        Console forSample = TraceFile.forOption(parsed.string(OptionSpec.TRACE.name()), name, console);
+        return sample.runner().run(parsed, forSample);
     }
 }

@@ -35,7 +35,9 @@ public final class Sample {
     private Sample(String name, String summary, List<OptionSpec> options, Runner runner) {
         this.name = Objects.requireNonNull(name, "name");
         this.summary = Objects.requireNonNull(summary, "summary");
-        this.options = List.copyOf(options);
+        List<OptionSpec> all = new ArrayList<>(options);
+        all.add(OptionSpec.TRACE);  // every sample can be traced; the launcher acts on it
+        this.options = List.copyOf(all);
         this.runner = Objects.requireNonNull(runner, "runner");
     }
 

@@ -4,6 +4,7 @@ import io.twine.reactor.DelayedCall;
 import io.twine.reactor.ErrorReporter;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -63,6 +64,23 @@ public final class TimerQueue {
      * @return how many timers ran
      */
     public int runDue(long now, ErrorReporter errors) {
+        return runDue(now, task -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                errors.report("timer " + task, e);
+            }
+        });
+    }
+
+    /**
+     * Like {@link #runDue(long, ErrorReporter)}, but hands each due task to {@code runner}, which
+     * runs it and deals with what it throws: the reactor's way to time and report each timer the
+     * way it does every other callback. Allocates nothing.
+     *
+     * @return how many timers ran
+     */
+    public int runDue(long now, Consumer<Runnable> runner) {
         long sequenceLimit = nextSequence;
         int ran = 0;
         while (size > 0) {
@@ -73,11 +91,7 @@ public final class TimerQueue {
             removeAt(0);
             first.state = Timer.RAN;
             ran++;
-            try {
-                first.task.run();
-            } catch (RuntimeException | Error e) {
-                errors.report("timer " + first.task, e);
-            }
+            runner.accept(first.task);
         }
         return ran;
     }

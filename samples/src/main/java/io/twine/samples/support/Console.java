@@ -78,6 +78,15 @@ public final class Console {
         return terminal;
     }
 
+    /**
+     * A copy that tells {@code listener} about the reactor too, after the listeners this console
+     * already has.
+     */
+    public Console alsoOnReactor(Consumer<Reactor> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return new Console(in, out, err, terminal, reactorListener.andThen(listener));
+    }
+
     /** Tells the listener given to {@link #onReactor} about {@code reactor}. */
     public void reactorReady(Reactor reactor) {
         reactorListener.accept(reactor);

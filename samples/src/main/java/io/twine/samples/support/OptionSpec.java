@@ -17,6 +17,14 @@ public final class OptionSpec {
     /** Servers: the port to listen on; 0 picks a free one. */
     public static final OptionSpec SERVER_PORT = new OptionSpec("port", "P",
             "port to listen on (0 picks a free one)", "21567");
+    /**
+     * Every sample: record the reactor's last iterations and write them to FILE as a timeline
+     * page when the sample ends (see {@link TraceFile}); {@value TraceFile#OFF}, the default,
+     * records nothing.
+     */
+    public static final OptionSpec TRACE = new OptionSpec("trace", "FILE",
+            "when the sample ends, write a timeline of the loop's last " + TraceFile.ITERATIONS
+                    + " iterations to FILE (one HTML page)", TraceFile.OFF);
     /** Clients: the server's port. */
     public static final OptionSpec CLIENT_PORT = new OptionSpec("port", "P", "server port", "21567");
 

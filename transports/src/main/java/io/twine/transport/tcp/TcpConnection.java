@@ -8,6 +8,8 @@ import io.twine.protocol.Transport;
 import io.twine.reactor.Reactor;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
+import io.twine.reactor.spi.Labelled;
+import io.twine.reactor.spi.LoopMonitor;
 import io.twine.reactor.spi.PendingFlush;
 import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
@@ -30,9 +32,9 @@ import java.util.Objects;
  * <p>Everything that ends the connection goes through {@link #close(Reason)}, which calls
  * {@code connectionLost} exactly once.
  *
- * <p>Thread: loop only.
+ * <p>Thread: loop only. In the reactor's debug mode the {@link Transport} methods check that.
  */
-final class TcpConnection implements Transport, IoHandler, PendingFlush, ShutdownParticipant {
+final class TcpConnection implements Transport, IoHandler, PendingFlush, ShutdownParticipant, Labelled {
 
     /** Reads per readiness event at most, so one fast peer cannot starve the others. */
     private static final int MAX_READS_PER_EVENT = 4;
@@ -40,6 +42,7 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     static final long DEFAULT_LOW_WATER_MARK = 16 * 1024;
 
     private final Reactor reactor;
+    private final LoopMonitor monitor;
     private final SocketChannel channel;
     private final Protocol protocol;
     private final OutboundQueue outbound;
@@ -69,10 +72,13 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     private boolean flushRequested;
     private boolean closed;
     private int interestOps = -1;
+    private long bytesIn;
+    private long bytesOut;
 
     TcpConnection(Reactor reactor, SocketChannel channel, Protocol protocol, long maxWriteBufferSize,
             ConnectionOwner owner) throws IOException {
         this.reactor = reactor;
+        this.monitor = reactor.monitor();
         this.channel = channel;
         this.protocol = protocol;
         this.maxWriteBufferSize = maxWriteBufferSize;
@@ -94,6 +100,7 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
             registration = reactor.register(channel, 0, this);
         }
         reactor.track(this);
+        monitor.connectionOpened(owner instanceof TcpListener);
         updateInterest();
         try {
             protocol.makeConnection(this);
@@ -132,6 +139,8 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
             if (n == 0) {
                 return;
             }
+            bytesIn += n;
+            monitor.bytesRead(n);
             buffer.flip();
             try {
                 protocol.dataReceived(buffer);
@@ -171,7 +180,9 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
 
     private void flushNow() {
         try {
-            outbound.writeTo(channel);
+            long written = outbound.writeTo(channel);
+            bytesOut += written;
+            monitor.bytesWritten(written);
         } catch (IOException e) {
             close(IoErrors.reasonFor(e));
             return;
@@ -245,6 +256,7 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
 
     @Override
     public void write(byte[] data, int offset, int length) {
+        monitor.checkLoopThread("Transport.write");
         Objects.checkFromIndexSize(offset, length, data.length);
         if (acceptsWrite(length)) {
             outbound.append(data, offset, length);
@@ -254,6 +266,7 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
 
     @Override
     public void write(ByteBuffer data) {
+        monitor.checkLoopThread("Transport.write");
         if (acceptsWrite(data.remaining())) {
             outbound.append(data);
             written();
@@ -264,6 +277,7 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
 
     @Override
     public void writeSequence(ByteBuffer... data) {
+        monitor.checkLoopThread("Transport.writeSequence");
         long total = 0;
         for (ByteBuffer buffer : data) {
             total += buffer.remaining();
@@ -328,6 +342,7 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
 
     @Override
     public void loseConnection() {
+        monitor.checkLoopThread("Transport.loseConnection");
         if (closed || disconnecting) {
             return;
         }
@@ -350,16 +365,19 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
 
     @Override
     public void abortConnection() {
+        monitor.checkLoopThread("Transport.abortConnection");
         close(Reason.aborted());
     }
 
     @Override
     public void abortConnection(Reason reason) {
+        monitor.checkLoopThread("Transport.abortConnection");
         close(Objects.requireNonNull(reason, "reason"));
     }
 
     @Override
     public void loseWriteConnection() {
+        monitor.checkLoopThread("Transport.loseWriteConnection");
         if (closed || disconnecting || writeShutdownRequested) {
             return;
         }
@@ -397,6 +415,7 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
             reactor.reportError("closing " + this, e);
         }
         reactor.untrack(this);
+        monitor.connectionClosed(this, reason, bytesIn, bytesOut);
         Producer registered = producer;
         producer = null;
         if (registered != null && registered != this) {
@@ -423,6 +442,16 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
         close(Reason.error(error));
     }
 
+    @Override
+    public Class<?> protocolClass() {
+        return protocol.getClass();
+    }
+
+    @Override
+    public String connectionLabel() {
+        return Labelled.address(host) + " <-> " + Labelled.address(peer);
+    }
+
     private String describe() {
         return protocol.getClass().getName() + " on " + host + " <-> " + peer;
     }
@@ -446,12 +475,14 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
 
     @Override
     public void pauseProducing() {
+        monitor.checkLoopThread("Transport.pauseProducing");
         readingPaused = true;
         updateInterest();
     }
 
     @Override
     public void resumeProducing() {
+        monitor.checkLoopThread("Transport.resumeProducing");
         readingPaused = false;
         updateInterest();
     }
@@ -463,6 +494,7 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
 
     @Override
     public void registerProducer(Producer newProducer, boolean streaming) {
+        monitor.checkLoopThread("Transport.registerProducer");
         Objects.requireNonNull(newProducer, "producer");
         if (producer != null) {
             throw new IllegalStateException("a producer is already registered: " + producer);

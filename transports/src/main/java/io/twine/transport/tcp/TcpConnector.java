@@ -8,6 +8,7 @@ import io.twine.reactor.DelayedCall;
 import io.twine.reactor.Reactor;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
+import io.twine.reactor.spi.Labelled;
 import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import java.time.Duration;
  *
  * <p>Thread: loop only.
  */
-final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, ConnectionOwner {
+final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, ConnectionOwner, Labelled {
 
     private enum State { DISCONNECTED, CONNECTING, CONNECTED }
 
@@ -50,6 +51,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
 
     @Override
     public void connect() {
+        reactor.monitor().checkLoopThread("Connector.connect");
         if (state != State.DISCONNECTED) {
             throw new IllegalStateException("cannot connect: already " + state.name().toLowerCase());
         }
@@ -225,6 +227,16 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
     @Override
     public void abort() {
         shutdown();
+    }
+
+    @Override
+    public Class<?> protocolClass() {
+        return factory.getClass();
+    }
+
+    @Override
+    public String connectionLabel() {
+        return "connecting to " + Labelled.address(destination);
     }
 
     @Override

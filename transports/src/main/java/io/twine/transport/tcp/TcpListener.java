@@ -7,6 +7,7 @@ import io.twine.reactor.DelayedCall;
 import io.twine.reactor.Reactor;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
+import io.twine.reactor.spi.Labelled;
 import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
 import java.io.IOException;
@@ -30,7 +31,7 @@ import java.time.Duration;
  *
  * <p>Thread: loop only.
  */
-final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant, ConnectionOwner {
+final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant, ConnectionOwner, Labelled {
 
     /** Connections accepted per readiness event at most, so a connect storm cannot starve the rest. */
     private static final int MAX_ACCEPTS_PER_EVENT = 64;
@@ -192,6 +193,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
 
     @Override
     public void stopListening() {
+        reactor.monitor().checkLoopThread("ListeningPort.stopListening");
         if (!listening) {
             return;
         }
@@ -228,6 +230,16 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     @Override
     public void abort() {
         stopListening();
+    }
+
+    @Override
+    public Class<?> protocolClass() {
+        return factory.getClass();
+    }
+
+    @Override
+    public String connectionLabel() {
+        return "listening on " + Labelled.address(host);
     }
 
     @Override

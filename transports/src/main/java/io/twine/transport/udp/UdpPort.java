@@ -5,6 +5,8 @@ import io.twine.protocol.DatagramTransport;
 import io.twine.reactor.Reactor;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
+import io.twine.reactor.spi.Labelled;
+import io.twine.reactor.spi.LoopMonitor;
 import io.twine.reactor.spi.PendingFlush;
 import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
@@ -43,12 +45,13 @@ import java.util.function.Function;
  *
  * <p>Thread: loop only.
  */
-final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, ShutdownParticipant {
+final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, ShutdownParticipant, Labelled {
 
     /** Datagrams read per readiness event at most, so one busy port cannot starve the others. */
     static final int MAX_DATAGRAMS_PER_EVENT = 32;
 
     private final Reactor reactor;
+    private final LoopMonitor monitor;
     private final DatagramChannel channel;
     private final DatagramProtocol protocol;
     private final DatagramSender sender;
@@ -68,6 +71,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
     private UdpPort(Reactor reactor, DatagramChannel channel, DatagramProtocol protocol, UdpOptions options,
             Function<DatagramChannel, DatagramSender> senders, boolean ipv4Only) throws IOException {
         this.reactor = reactor;
+        this.monitor = reactor.monitor();
         this.channel = channel;
         this.protocol = protocol;
         this.sender = senders.apply(channel);
@@ -159,6 +163,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
                 return;
             }
             buffer.flip();
+            monitor.bytesRead(buffer.remaining());
             try {
                 protocol.datagramReceived(buffer, (InetSocketAddress) sender);
             } catch (Throwable error) {
@@ -171,9 +176,11 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
     private void drainQueue() {
         while (!closed && !queue.isEmpty()) {
             try {
+                int length = queue.peekPayload().remaining();
                 if (!sender.send(queue.peekPayload(), queue.peekTarget())) {
                     break;
                 }
+                monitor.bytesWritten(length);
                 queue.remove();
             } catch (PortUnreachableException e) {
                 queue.remove();
@@ -220,6 +227,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
 
     @Override
     public void write(ByteBuffer data, InetSocketAddress address) {
+        monitor.checkLoopThread("DatagramTransport.write");
         checkTarget(address, data.remaining());
         if (!listening) {
             data.position(data.limit());
@@ -235,6 +243,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
 
     @Override
     public void write(byte[] data, int offset, int length, InetSocketAddress address) {
+        monitor.checkLoopThread("DatagramTransport.write");
         Objects.checkFromIndexSize(offset, length, data.length);
         checkTarget(address, length);
         if (!listening) {
@@ -298,7 +307,9 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
     private void send(ByteBuffer datagram, InetSocketAddress target) {
         if (queue.isEmpty()) {
             try {
+                int length = datagram.remaining();
                 if (sender.send(datagram, target)) {
+                    monitor.bytesWritten(length);
                     return;
                 }
             } catch (PortUnreachableException e) {
@@ -323,6 +334,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
 
     @Override
     public void connect(InetSocketAddress address) throws IOException {
+        monitor.checkLoopThread("DatagramTransport.connect");
         if (!listening) {
             throw new IllegalStateException("cannot connect " + this + ": it is closed");
         }
@@ -339,6 +351,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
 
     @Override
     public void stopListening() {
+        monitor.checkLoopThread("DatagramTransport.stopListening");
         if (!listening) {
             return;
         }
@@ -546,6 +559,16 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
     @Override
     public long getDroppedDatagrams() {
         return dropped;
+    }
+
+    @Override
+    public Class<?> protocolClass() {
+        return protocol.getClass();
+    }
+
+    @Override
+    public String connectionLabel() {
+        return "udp " + Labelled.address(host) + (peer == null ? "" : " -> " + Labelled.address(peer));
     }
 
     @Override

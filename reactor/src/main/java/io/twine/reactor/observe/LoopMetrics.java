@@ -1,0 +1,62 @@
+package io.twine.reactor.observe;
+
+import io.twine.protocol.Reason;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one reactor has done since it was made: a snapshot of its counters, all taken at the same
+ * moment on the loop thread, so they agree with each other (for example
+ * {@code connectionsAccepted + connectionsConnected - closed == connectionsOpen}).
+ *
+ * <p>Immutable; safe on any thread. Taken with {@code Reactor.metrics()}.
+ *
+ * @param iterations turns of the loop, each one select and the work it led to
+ * @param selectNanos time spent waiting in select
+ * @param busyNanos time spent working: dispatching ready keys, flushing, timers and tasks
+ * @param readyKeys ready keys dispatched to their transports
+ * @param flushes transports flushed before a select
+ * @param timersFired {@code callLater} calls that ran
+ * @param tasksRun {@code callFromThread} tasks (and start-up and shutdown calls) that ran
+ * @param bytesIn bytes read from every connection and datagram port
+ * @param bytesOut bytes written to every connection and datagram port
+ * @param connectionsOpen connections open now
+ * @param connectionsAccepted connections accepted by listeners
+ * @param connectionsConnected outgoing connections established
+ * @param closedByReason connections closed, by {@link Reason.Kind}; every kind is present
+ * @param longestIterationNanos the longest one iteration kept the loop busy (its select wait not
+ *     counted): the worst delay the loop added to every other connection
+ * @param slowCallbacks callbacks that ran longer than the slow-callback threshold while they were
+ *     being timed (in debug mode, while tracing or while a flight recording wants them)
+ */
+public record LoopMetrics(long iterations, long selectNanos, long busyNanos, long readyKeys, long flushes,
+        long timersFired, long tasksRun, long bytesIn, long bytesOut, long connectionsOpen,
+        long connectionsAccepted, long connectionsConnected, Map<Reason.Kind, Long> closedByReason,
+        long longestIterationNanos, long slowCallbacks) {
+
+    /** Copies {@code closedByReason} into an unmodifiable map holding every kind. */
+    public LoopMetrics {
+        Objects.requireNonNull(closedByReason, "closedByReason");
+        EnumMap<Reason.Kind, Long> all = new EnumMap<>(Reason.Kind.class);
+        for (Reason.Kind kind : Reason.Kind.values()) {
+            all.put(kind, closedByReason.getOrDefault(kind, 0L));
+        }
+        closedByReason = Collections.unmodifiableMap(all);
+    }
+
+    /** Connections closed for any reason. */
+    public long connectionsClosed() {
+        long total = 0;
+        for (long count : closedByReason.values()) {
+            total += count;
+        }
+        return total;
+    }
+
+    /** Connections closed for {@code kind} of reason. */
+    public long closed(Reason.Kind kind) {
+        return closedByReason.get(kind);
+    }
+}

@@ -1,0 +1,123 @@
+package io.twine.reactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.twine.reactor.observe.CallbackKind;
+import io.twine.reactor.observe.LoopTrace;
+import io.twine.testing.ReactorThread;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class ReactorTraceTest {
+
+    static final class NamedTimer implements Runnable {
+        final CountDownLatch ran;
+
+        NamedTimer(CountDownLatch ran) {
+            this.ran = ran;
+        }
+
+        @Override
+        public void run() {
+            ran.countDown();
+        }
+    }
+
+    @Test
+    void noTraceUntilTracingStarts() {
+        try (ReactorThread rt = ReactorThread.start()) {
+            assertNull(rt.call(rt.reactor()::trace));
+            rt.run(() -> rt.reactor().startTracing(8));
+            nextIteration(rt);
+            assertTrue(rt.call(() -> rt.reactor().trace().iterations().size()) > 0);
+            rt.run(() -> rt.reactor().stopTracing());
+            assertNull(rt.call(rt.reactor()::trace));
+        }
+    }
+
+    @Test
+    void timersAndTasksAreRecordedWithTheirClassInTheIterationTheyRan() throws Exception {
+        try (ReactorThread rt = ReactorThread.start()) {
+            Reactor reactor = rt.reactor();
+            CountDownLatch ran = new CountDownLatch(1);
+            rt.run(() -> {
+                reactor.startTracing(64);
+                reactor.callLater(Duration.ofMillis(20), new NamedTimer(ran));
+            });
+            assertTrue(ran.await(10, TimeUnit.SECONDS));
+            rt.run(() -> { });
+            LoopTrace trace = rt.call(reactor::trace);
+            LoopTrace.Iteration timerIteration = null;
+            for (LoopTrace.Iteration iteration : trace.iterations()) {
+                for (LoopTrace.Callback cb : iteration.callbacks()) {
+                    if (cb.kind() == CallbackKind.TIMER) {
+                        assertEquals(NamedTimer.class.getName(), cb.protocolClass());
+                        assertEquals("", cb.connection());
+                        timerIteration = iteration;
+                    }
+                }
+            }
+            assertTrue(timerIteration != null, "the timer is in the trace");
+            // The loop slept in select until the timer was due.
+            assertTrue(timerIteration.selectTimeoutMillis() > 0, timerIteration.toString());
+            assertTrue(timerIteration.waitNanos() > Duration.ofMillis(1).toNanos(), timerIteration.toString());
+            long tasks = trace.iterations().stream().flatMap(i -> i.callbacks().stream())
+                    .filter(cb -> cb.kind() == CallbackKind.TASK).count();
+            assertTrue(tasks >= 1, "the task queued by rt.run is in the trace");
+        }
+    }
+
+    @Test
+    void traceKeepsOnlyTheLastIterations() {
+        try (ReactorThread rt = ReactorThread.start()) {
+            rt.run(() -> rt.reactor().startTracing(4));
+            for (int i = 0; i < 20; i++) {
+                nextIteration(rt);
+            }
+            LoopTrace trace = rt.call(rt.reactor()::trace);
+            assertEquals(4, trace.iterations().size());
+            assertTrue(trace.droppedIterations() >= 16, String.valueOf(trace.droppedIterations()));
+            for (int i = 1; i < trace.iterations().size(); i++) {
+                assertEquals(trace.iterations().get(i - 1).number() + 1, trace.iterations().get(i).number());
+            }
+        }
+    }
+
+    @Test
+    void anIterationWhoseCallbacksNoLongerFitIsLeftOutNotShownHalf() throws Exception {
+        try (ReactorThread rt = ReactorThread.start()) {
+            Reactor reactor = rt.reactor();
+            CountDownLatch ran = new CountDownLatch(100);
+            rt.run(() -> {
+                reactor.startTracing(2);  // room for 16 callbacks
+                for (int i = 0; i < 100; i++) {
+                    reactor.callLater(Duration.ZERO, new NamedTimer(ran));
+                }
+            });
+            assertTrue(ran.await(10, TimeUnit.SECONDS));
+            LoopTrace trace = rt.call(reactor::trace);
+            for (LoopTrace.Iteration iteration : trace.iterations()) {
+                assertFalse(iteration.callbacks().stream().anyMatch(cb -> cb.kind() == CallbackKind.TIMER),
+                        "the 100-timer iteration does not fit in 16 slots: " + iteration);
+            }
+            assertTrue(trace.droppedIterations() >= 1);
+        }
+    }
+
+    /**
+     * Returns once the loop has begun another iteration: a timer set by a task runs in the pass
+     * after the task's (tasks queued back to back may share one pass).
+     */
+    private static void nextIteration(ReactorThread rt) {
+        java.util.concurrent.CompletableFuture<Void> turned = new java.util.concurrent.CompletableFuture<>();
+        rt.run(() -> rt.reactor().callLater(Duration.ZERO, () -> turned.complete(null)));
+        ReactorThread.await(turned);
+    }
+}
