@@ -44,8 +44,9 @@ final class Reports {
             return r.status.name().toLowerCase(Locale.ROOT) + ": " + r.note;
         }
         if (r.scenario.idle()) {
-            return String.format(Locale.ROOT, "heap %s B/conn, RSS %s B/conn", num(r.heapBytesPerConnection, 0),
-                    num(r.rssBytesPerConnection, 0));
+            String heap = Double.isNaN(r.heapBytesPerConnection) ? "no heap"
+                    : "heap " + num(r.heapBytesPerConnection, 0) + " B/conn";
+            return heap + ", RSS " + num(r.rssBytesPerConnection, 0) + " B/conn";
         }
         return String.format(Locale.ROOT, "%s msg/s, %s MB/s, p50 %s us, p99 %s us, p99.9 %s us",
                 si(r.messagesPerSecond), num(r.megabytesPerSecond, 1), num(r.p50Micros, 1), num(r.p99Micros, 1),
@@ -67,6 +68,42 @@ final class Reports {
         }
         out.println("x netty / x C: messages per second over Netty NIO's / the C server's (A-D, higher is faster);"
                 + " for E, memory per connection over theirs (lower is smaller).");
+        for (Scenario scenario : Scenario.values()) {
+            String check = loadGeneratorCheck(scenario, results);
+            if (check != null) {
+                out.println(check);
+            }
+        }
+    }
+
+    /**
+     * Whether the load generator drove the C server faster than every Java server in {@code
+     * scenario}: if it did, the generator was not what limited the Java servers. Null when the
+     * scenario or the C server was not run.
+     */
+    static String loadGeneratorCheck(Scenario scenario, List<RunResult> results) {
+        if (scenario.idle()) {
+            return null;
+        }
+        RunResult c = null;
+        RunResult fastestJava = null;
+        for (RunResult r : results) {
+            if (r.scenario != scenario || !r.ok()) {
+                continue;
+            }
+            if (r.server == EchoKind.C_EPOLL) {
+                c = r;
+            } else if (fastestJava == null || r.messagesPerSecond > fastestJava.messagesPerSecond) {
+                fastestJava = r;
+            }
+        }
+        if (c == null || fastestJava == null) {
+            return null;
+        }
+        boolean ok = c.messagesPerSecond > fastestJava.messagesPerSecond;
+        return String.format(Locale.ROOT, "load generator check %s: C server %s msg/s vs fastest Java server (%s) %s msg/s: %s",
+                scenario.name(), si(c.messagesPerSecond), fastestJava.server.label(), si(fastestJava.messagesPerSecond),
+                ok ? "the generator was not the limit" : "NOT shown: the generator (or the machine) may be the limit");
     }
 
     static void writeCsv(List<RunResult> results, Path file) throws IOException {

@@ -23,10 +23,13 @@ import java.util.concurrent.TimeUnit;
  *   --scenarios ABCDE        which scenarios (default: all)
  *   --warmup 3               seconds of load before measuring
  *   --duration 5             seconds measured
+ *   --rounds 1               runs of each server per scenario, interleaved; the median is reported
  *   --time-limit 900         seconds for the whole shootout; runs that would not fit are skipped
  *   --out shootout-results   where results.csv, results.json and results.svg go
  *   --load-threads N         load generator threads (default: the CPUs it is given)
  *   --no-taskset             do not pin server and load generator to separate CPUs
+ *   --jfr                    record each Java server with JDK Flight Recorder (profile settings)
+ *                            into OUT/SERVER-SCENARIO.jfr
  * </pre>
  *
  * <p>Each run: start the server with the same JVM flags for every Java server, wait for its
@@ -55,6 +58,8 @@ public final class Shootout {
     private final List<String> loadPin = new ArrayList<>();
     private final int loadThreads;
     private final String pinning;
+    private final boolean flightRecorder;
+    private final int rounds;
     private Path cServer;
     private String cServerProblem;
 
@@ -85,6 +90,11 @@ public final class Shootout {
             pinning = args.flag("--no-taskset") ? "no pinning (--no-taskset)"
                     : cpus < 2 ? "no pinning (one CPU)" : "no pinning (taskset not found)";
         }
+        flightRecorder = args.flag("--jfr");
+        rounds = args.intValue("--rounds", 1);
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
         loadThreads = args.intValue("--load-threads", taskset ? cpus - cpus / 2 : Math.max(1, cpus / 2));
     }
 
@@ -107,32 +117,43 @@ public final class Shootout {
 
     private List<RunResult> runAll() throws Exception {
         Files.createDirectories(out);
-        System.out.printf(Locale.ROOT, "shootout: %d servers x %d scenarios, warm-up %.1f s, measured %.1f s, "
+        System.out.printf(Locale.ROOT, "shootout: %d servers x %d scenarios x %d round(s), warm-up %.1f s, measured %.1f s, "
                         + "time limit %d s; %s; %d load thread(s); results in %s%n",
-                servers.size(), scenarios.size(), warmupSeconds, durationSeconds,
+                servers.size(), scenarios.size(), rounds, warmupSeconds, durationSeconds,
                 TimeUnit.NANOSECONDS.toSeconds(timeLimitNanos), pinning, loadThreads, out.toAbsolutePath());
         if (servers.contains(EchoKind.C_EPOLL)) {
             buildCServer();
         }
         List<RunResult> results = new ArrayList<>();
-        int total = servers.size() * scenarios.size();
+        int total = servers.size() * scenarios.size() * rounds;
         int index = 0;
         for (Scenario scenario : scenarios) {
-            for (EchoKind server : servers) {
-                index++;
-                String header = String.format(Locale.ROOT, "[%2d/%d] %-11s %s (%s)", index, total, server.label(),
-                        scenario.name(), scenario.description());
-                RunResult result;
-                if (server == EchoKind.C_EPOLL && cServer == null) {
-                    result = RunResult.skipped(server, scenario, cServerProblem);
-                } else if (secondsLeft() < expectedSeconds(scenario)) {
-                    result = RunResult.skipped(server, scenario, "the time limit would be exceeded");
-                } else {
-                    System.out.println(header + " ... " + timeLeft());
-                    result = runOne(server, scenario);
+            // Rounds go round the servers, so that a noisy neighbour hurts every server alike.
+            List<List<RunResult>> runs = new ArrayList<>();
+            for (int s = 0; s < servers.size(); s++) {
+                runs.add(new ArrayList<>());
+            }
+            for (int round = 1; round <= rounds; round++) {
+                for (int s = 0; s < servers.size(); s++) {
+                    EchoKind server = servers.get(s);
+                    index++;
+                    String header = String.format(Locale.ROOT, "[%2d/%d] %-11s %s (%s)%s", index, total, server.label(),
+                            scenario.name(), scenario.description(), rounds > 1 ? " round " + round : "");
+                    RunResult result;
+                    if (server == EchoKind.C_EPOLL && cServer == null) {
+                        result = RunResult.skipped(server, scenario, cServerProblem);
+                    } else if (secondsLeft() < expectedSeconds(scenario)) {
+                        result = RunResult.skipped(server, scenario, "the time limit would be exceeded");
+                    } else {
+                        System.out.println(header + " ... " + timeLeft());
+                        result = runOne(server, scenario);
+                    }
+                    System.out.println(header + " -> " + Reports.summary(result));
+                    runs.get(s).add(result);
                 }
-                System.out.println(header + " -> " + Reports.summary(result));
-                results.add(result);
+            }
+            for (List<RunResult> serverRuns : runs) {
+                results.add(median(serverRuns));
             }
         }
         Reports.printTable(results, System.out);
@@ -150,6 +171,29 @@ public final class Shootout {
                 Runtime.getRuntime().availableProcessors(), pinning, warmupSeconds, durationSeconds);
     }
 
+    /**
+     * The run with the median headline number among those that succeeded (the lower middle one
+     * for an even count); its latencies come with it. The first failure or skip when none
+     * succeeded.
+     */
+    static RunResult median(List<RunResult> runs) {
+        List<RunResult> ok = new ArrayList<>();
+        for (RunResult run : runs) {
+            if (run.ok()) {
+                ok.add(run);
+            }
+        }
+        if (ok.isEmpty()) {
+            return runs.get(0);
+        }
+        ok.sort((a, b) -> Double.compare(a.headline(), b.headline()));
+        RunResult chosen = ok.get((ok.size() - 1) / 2);
+        if (ok.size() > 1) {
+            chosen.note = "median of " + ok.size() + " runs";
+        }
+        return chosen;
+    }
+
     // ------------------------------------------------------------------ one run
 
     private RunResult runOne(EchoKind kind, Scenario scenario) throws InterruptedException {
@@ -157,7 +201,7 @@ public final class Shootout {
         ChildProcess server = null;
         ChildProcess load = null;
         try {
-            server = ChildProcess.start(kind.label(), serverCommand(kind), log);
+            server = ChildProcess.start(kind.label(), serverCommand(kind, scenario), log);
             String listening = server.awaitLine("LISTENING ", START_TIMEOUT_MILLIS);
             if (listening == null) {
                 return RunResult.failed(kind, scenario, "the server did not start listening; see " + log);
@@ -318,7 +362,7 @@ public final class Shootout {
 
     // ------------------------------------------------------------------ commands
 
-    private List<String> serverCommand(EchoKind kind) {
+    private List<String> serverCommand(EchoKind kind, Scenario scenario) {
         List<String> command = new ArrayList<>(serverPin);
         if (kind == EchoKind.C_EPOLL) {
             command.add(cServer.toString());
@@ -326,6 +370,10 @@ public final class Shootout {
         }
         command.add(java);
         command.addAll(SERVER_JVM_FLAGS);
+        if (flightRecorder) {
+            Path recording = out.resolve(kind.label() + "-" + scenario.name() + ".jfr").toAbsolutePath();
+            command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
+        }
         command.addAll(List.of("-cp", classpath, ServerMain.class.getName(), kind.label()));
         return command;
     }
