@@ -21,18 +21,21 @@ final class Reports {
     /**
      * This result divided by the same scenario's result of {@code reference}: messages per second
      * for A to D (above 1 is faster), memory per connection for E (below 1 is smaller; heap
-     * against a JVM, RSS against the C server). NaN when either is missing.
+     * against a JVM, RSS against the C server). NaN when either is missing or the reference is 0.
      */
     static double ratio(RunResult result, EchoKind reference, List<RunResult> all) {
         for (RunResult other : all) {
             if (other.server == reference && other.scenario == result.scenario && other.ok() && result.ok()) {
+                double ratio;
                 if (!result.scenario.idle()) {
-                    return result.messagesPerSecond / other.messagesPerSecond;
+                    ratio = result.messagesPerSecond / other.messagesPerSecond;
+                } else if (reference == EchoKind.C_EPOLL) {
+                    ratio = result.rssBytesPerConnection / other.rssBytesPerConnection;
+                } else {
+                    ratio = result.heapBytesPerConnection / other.heapBytesPerConnection;
                 }
-                if (reference == EchoKind.C_EPOLL) {
-                    return result.rssBytesPerConnection / other.rssBytesPerConnection;
-                }
-                return result.heapOrRss() / other.heapOrRss();
+                // Against a server that keeps nothing per connection there is no meaningful ratio.
+                return Double.isInfinite(ratio) ? Double.NaN : ratio;
             }
         }
         return Double.NaN;
@@ -103,7 +106,8 @@ final class Reports {
         boolean ok = c.messagesPerSecond > fastestJava.messagesPerSecond;
         return String.format(Locale.ROOT, "load generator check %s: C server %s msg/s vs fastest Java server (%s) %s msg/s: %s",
                 scenario.name(), si(c.messagesPerSecond), fastestJava.server.label(), si(fastestJava.messagesPerSecond),
-                ok ? "the generator was not the limit" : "NOT shown: the generator (or the machine) may be the limit");
+                ok ? "the generator drove C faster than every Java server"
+                        : "NOT shown: the generator (or the machine) may be the limit");
     }
 
     static void writeCsv(List<RunResult> results, Path file) throws IOException {
@@ -147,7 +151,8 @@ final class Reports {
 
     private static String csvCell(Object value) {
         if (value instanceof Double) {
-            return Double.isNaN((Double) value) ? "" : String.format(Locale.ROOT, "%.3f", (Double) value);
+            double d = (Double) value;
+            return Double.isNaN(d) || Double.isInfinite(d) ? "" : String.format(Locale.ROOT, "%.3f", d);
         }
         String text = String.valueOf(value);
         return text.contains(",") || text.contains("\"") ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
