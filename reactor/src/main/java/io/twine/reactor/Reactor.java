@@ -96,8 +96,9 @@ public final class Reactor implements Scheduler {
     private final Consumer<Runnable> timerRunner = task -> runCallback("timer", CallbackKind.TIMER, task);
     private final LoopMonitor monitor = new LoopMonitor();
 
-    private final ArrayList<PendingFlush> pendingFlushes = new ArrayList<>();
-    private final ArrayList<PendingFlush> flushing = new ArrayList<>();
+    // Two lists swapped on every flush, so that flushing allocates nothing (no copy, no iterator).
+    private ArrayList<PendingFlush> pendingFlushes = new ArrayList<>();
+    private ArrayList<PendingFlush> flushing = new ArrayList<>();
     private final Set<ShutdownParticipant> participants = new LinkedHashSet<>();
     private final List<Runnable> startupCalls = new ArrayList<>();
     private final Map<ShutdownPhase, List<Runnable>> shutdownTriggers = new EnumMap<>(ShutdownPhase.class);
@@ -270,11 +271,13 @@ public final class Reactor implements Scheduler {
         if (pendingFlushes.isEmpty()) {
             return;
         }
-        // Swap lists: a flush that fails may close a connection whose protocol writes elsewhere.
-        flushing.addAll(pendingFlushes);
-        pendingFlushes.clear();
-        for (int i = 0, n = flushing.size(); i < n; i++) {
-            PendingFlush transport = flushing.get(i);
+        // Swap lists: a flush that fails may close a connection whose protocol writes elsewhere,
+        // and those new requests must land in a list this pass is not walking.
+        ArrayList<PendingFlush> batch = pendingFlushes;
+        pendingFlushes = flushing;
+        flushing = batch;
+        for (int i = 0, n = batch.size(); i < n; i++) {
+            PendingFlush transport = batch.get(i);
             monitor.callbackStarting(CallbackKind.FLUSH, transport, 0);
             try {
                 transport.flush();
@@ -284,7 +287,7 @@ public final class Reactor implements Scheduler {
             }
             monitor.callbackFinished();
         }
-        flushing.clear();
+        batch.clear();
     }
 
     private void runTasks() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.reactor.Reactor;
+import io.twine.reactor.observe.LoopMetrics;
 import io.twine.samples.chat.ChatServer;
 import io.twine.samples.echo.EchoServer;
 import io.twine.samples.line.LineServer;
@@ -76,11 +77,19 @@ class SampleServersFuzzTest {
             for (int round = 0; round < ROUNDS; round++) {
                 hostilePeer(address, random);
             }
-            // Every hostile connection has ended: nothing is left but the listener.
-            for (int turn = 0; turn < 10_000 && rt.call(reactor::trackedCount) > 1; turn++) {
+            // Every hostile connection was accepted and has ended: nothing is left but the listener.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                LoopMetrics metrics = rt.call(reactor::metrics);
+                if (metrics.connectionsAccepted() == ROUNDS && metrics.connectionsOpen() == 0) {
+                    break;
+                }
                 Thread.onSpinWait();
             }
-            assertEquals(1, (int) rt.call(reactor::trackedCount), name + " kept connections open");
+            LoopMetrics metrics = rt.call(reactor::metrics);
+            assertEquals(ROUNDS, metrics.connectionsAccepted(), name + " did not accept every peer");
+            assertEquals(0, metrics.connectionsOpen(), name + " kept connections open");
+            assertEquals(1, (int) rt.call(reactor::trackedCount), name + " kept something besides its listener");
             try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
                 assertTrue(socket.isConnected(), name + " no longer accepts");
             }

@@ -40,6 +40,8 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     private static final int MAX_READS_PER_EVENT = 4;
     static final long DEFAULT_HIGH_WATER_MARK = 64 * 1024;
     static final long DEFAULT_LOW_WATER_MARK = 16 * 1024;
+    /** Queued bytes after a read event at which the connection flushes at once instead of waiting for the loop. */
+    private static final long EARLY_FLUSH_BYTES = 16 * 1024;
 
     private final Reactor reactor;
     private final LoopMonitor monitor;
@@ -118,6 +120,12 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
         }
         if ((readyOps & SelectionKey.OP_READ) != 0 && !closed) {
             readNow();
+            // Small writes wait for the loop's one flush before the next select, where they are
+            // coalesced. A large reply (an echo of 16 KiB messages, a proxy) would only wait there
+            // while the other ready connections are read, so it leaves now.
+            if (!closed && !waitingForWritable && outbound.size() >= EARLY_FLUSH_BYTES) {
+                flushNow();
+            }
         }
     }
 

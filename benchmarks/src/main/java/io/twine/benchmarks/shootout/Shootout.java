@@ -1,0 +1,468 @@
+package io.twine.benchmarks.shootout;
+
+import io.twine.benchmarks.echo.EchoKind;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The end-to-end shootout: every echo server in a JVM (or process) of its own, driven over
+ * 127.0.0.1 by a {@link LoadGenerator} in another, one server and one scenario at a time.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.twine.benchmarks.shootout.Shootout [options]
+ *   --servers twine,netty-nio,netty-epoll,blocking,c-epoll   which servers (default: all)
+ *   --scenarios ABCDE        which scenarios (default: all)
+ *   --warmup 3               seconds of load before measuring
+ *   --duration 5             seconds measured
+ *   --rounds 1               runs of each server per scenario, interleaved; the median is reported
+ *   --time-limit 900         seconds for the whole shootout; runs that would not fit are skipped
+ *   --out shootout-results   where results.csv, results.json and results.svg go
+ *   --load-threads N         load generator threads (default: the CPUs it is given)
+ *   --no-taskset             do not pin server and load generator to separate CPUs
+ *   --jfr                    record each Java server with JDK Flight Recorder (profile settings)
+ *                            into OUT/SERVER-SCENARIO.jfr
+ * </pre>
+ *
+ * <p>Each run: start the server with the same JVM flags for every Java server, wait for its
+ * {@code LISTENING} line, start the load generator, relay its progress, read its result, then
+ * stop both by PID. With {@code taskset} and at least two CPUs, the server gets the first half of
+ * the CPUs and the load generator the rest.
+ */
+public final class Shootout {
+
+    /** JVM flags of every Java server, so that they differ only in their code. */
+    static final List<String> SERVER_JVM_FLAGS = List.of(
+            "-Xms512m", "-Xmx512m", "-XX:+UseParallelGC", "-Dio.netty.leakDetection.level=disabled");
+    static final List<String> LOAD_JVM_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+UseParallelGC");
+    private static final long START_TIMEOUT_MILLIS = 30_000;
+    /**
+     * Descriptors the server may open or close on its own while E connects (a jar, a JFR file,
+     * an epoll helper), so that counting them is exact only to within this many.
+     */
+    private static final int DESCRIPTOR_SLACK = 16;
+
+    private final List<EchoKind> servers = new ArrayList<>();
+    private final List<Scenario> scenarios = new ArrayList<>();
+    private final double warmupSeconds;
+    private final double durationSeconds;
+    private final long deadline;
+    private final long timeLimitNanos;
+    private final Path out;
+    private final String classpath;
+    private final String java;
+    private final List<String> serverPin = new ArrayList<>();
+    private final List<String> loadPin = new ArrayList<>();
+    private final int loadThreads;
+    private final String pinning;
+    private final boolean flightRecorder;
+    private final int rounds;
+    private Path cServer;
+    private String cServerProblem;
+
+    private Shootout(Args args) {
+        for (String name : args.value("--servers", "twine,netty-nio,netty-epoll,blocking,c-epoll").split(",")) {
+            servers.add(EchoKind.of(name.trim()));
+        }
+        for (char letter : args.value("--scenarios", "ABCDE").toCharArray()) {
+            if (letter != ',' && letter != ' ') {
+                scenarios.add(Scenario.of(String.valueOf(letter)));
+            }
+        }
+        warmupSeconds = args.doubleValue("--warmup", 3);
+        durationSeconds = args.doubleValue("--duration", 5);
+        timeLimitNanos = (long) (args.doubleValue("--time-limit", 900) * 1e9);
+        deadline = System.nanoTime() + timeLimitNanos;
+        out = Paths.get(args.value("--out", "shootout-results"));
+        classpath = args.value("--classpath", System.getProperty("java.class.path"));
+        java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        boolean taskset = !args.flag("--no-taskset") && cpus >= 2 && onPath("taskset");
+        if (taskset) {
+            int half = cpus / 2;
+            serverPin.addAll(List.of("taskset", "-c", range(0, half - 1)));
+            loadPin.addAll(List.of("taskset", "-c", range(half, cpus - 1)));
+            pinning = "server on CPU " + range(0, half - 1) + ", load generator on CPU " + range(half, cpus - 1);
+        } else {
+            pinning = args.flag("--no-taskset") ? "no pinning (--no-taskset)"
+                    : cpus < 2 ? "no pinning (one CPU)" : "no pinning (taskset not found)";
+        }
+        flightRecorder = args.flag("--jfr");
+        rounds = args.intValue("--rounds", 1);
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
+        loadThreads = args.intValue("--load-threads", taskset ? cpus - cpus / 2 : Math.max(1, cpus / 2));
+    }
+
+    /** Runs the shootout; exits 0 when every run that was not skipped succeeded. */
+    public static void main(String[] argv) throws Exception {
+        List<RunResult> results = run(argv);
+        boolean failed = results.stream().anyMatch(r -> r.status == RunResult.Status.FAILED);
+        System.exit(failed ? 1 : 0);
+    }
+
+    /** Runs the shootout with these options and returns one result per server and scenario. */
+    public static List<RunResult> run(String[] argv) throws Exception {
+        Shootout shootout = new Shootout(new Args(argv));
+        try {
+            return shootout.runAll();
+        } finally {
+            ChildProcess.stopAll();
+        }
+    }
+
+    private List<RunResult> runAll() throws Exception {
+        Files.createDirectories(out);
+        System.out.printf(Locale.ROOT, "shootout: %d servers x %d scenarios x %d round(s), warm-up %.1f s, measured %.1f s, "
+                        + "time limit %d s; %s; %d load thread(s); results in %s%n",
+                servers.size(), scenarios.size(), rounds, warmupSeconds, durationSeconds,
+                TimeUnit.NANOSECONDS.toSeconds(timeLimitNanos), pinning, loadThreads, out.toAbsolutePath());
+        if (servers.contains(EchoKind.C_EPOLL)) {
+            buildCServer();
+        }
+        List<RunResult> results = new ArrayList<>();
+        int total = servers.size() * scenarios.size() * rounds;
+        int index = 0;
+        for (Scenario scenario : scenarios) {
+            // Rounds go round the servers, so that a noisy neighbour hurts every server alike.
+            List<List<RunResult>> runs = new ArrayList<>();
+            for (int s = 0; s < servers.size(); s++) {
+                runs.add(new ArrayList<>());
+            }
+            for (int round = 1; round <= rounds; round++) {
+                for (int s = 0; s < servers.size(); s++) {
+                    EchoKind server = servers.get(s);
+                    index++;
+                    String header = String.format(Locale.ROOT, "[%2d/%d] %-11s %s (%s)%s", index, total, server.label(),
+                            scenario.name(), scenario.description(), rounds > 1 ? " round " + round : "");
+                    RunResult result;
+                    if (server == EchoKind.C_EPOLL && cServer == null) {
+                        result = RunResult.skipped(server, scenario, cServerProblem);
+                    } else if (secondsLeft() < expectedSeconds(scenario)) {
+                        result = RunResult.skipped(server, scenario, "the time limit would be exceeded");
+                    } else {
+                        System.out.println(header + " ... " + timeLeft());
+                        result = runOne(server, scenario);
+                    }
+                    System.out.println(header + " -> " + Reports.summary(result));
+                    runs.get(s).add(result);
+                }
+            }
+            for (List<RunResult> serverRuns : runs) {
+                results.add(median(serverRuns));
+            }
+        }
+        Reports.printTable(results, System.out);
+        Reports.writeCsv(results, out.resolve("results.csv"));
+        Reports.writeJson(results, out.resolve("results.json"), describeSetup());
+        SvgChart.write(results, out.resolve("results.svg"), describeSetup());
+        System.out.println("wrote " + out.resolve("results.csv") + ", " + out.resolve("results.json") + ", "
+                + out.resolve("results.svg"));
+        return results;
+    }
+
+    private String describeSetup() {
+        return String.format(Locale.ROOT, "%s %s, %d CPUs, %s; warm-up %.0f s, measured %.0f s",
+                System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), pinning, warmupSeconds, durationSeconds);
+    }
+
+    /**
+     * The run with the median headline number among those that succeeded (the lower middle one
+     * for an even count); its latencies come with it. The first failure or skip when none
+     * succeeded.
+     */
+    static RunResult median(List<RunResult> runs) {
+        List<RunResult> ok = new ArrayList<>();
+        for (RunResult run : runs) {
+            if (run.ok()) {
+                ok.add(run);
+            }
+        }
+        if (ok.isEmpty()) {
+            return runs.get(0);
+        }
+        ok.sort((a, b) -> Double.compare(a.headline(), b.headline()));
+        RunResult chosen = ok.get((ok.size() - 1) / 2);
+        if (ok.size() > 1) {
+            chosen.note = "median of " + ok.size() + " runs";
+        }
+        return chosen;
+    }
+
+    // ------------------------------------------------------------------ one run
+
+    private RunResult runOne(EchoKind kind, Scenario scenario) throws InterruptedException {
+        Path log = out.resolve("stderr-" + kind.label() + "-" + scenario.name() + ".log");
+        ChildProcess server = null;
+        ChildProcess load = null;
+        try {
+            server = ChildProcess.start(kind.label(), serverCommand(kind, scenario), log);
+            String listening = server.awaitLine("LISTENING ", START_TIMEOUT_MILLIS);
+            if (listening == null) {
+                return RunResult.failed(kind, scenario, "the server did not start listening; see " + log);
+            }
+            int port = Integer.parseInt(listening.substring("LISTENING ".length()).trim());
+            if (scenario.idle()) {
+                return idleRun(kind, scenario, server, port, log);
+            }
+            load = ChildProcess.start("load", loadCommand(scenario, port), log);
+            return loadRun(kind, scenario, load, log);
+        } catch (IOException e) {
+            return RunResult.failed(kind, scenario, "could not start a process: " + e.getMessage());
+        } finally {
+            if (load != null) {
+                load.stop();
+            }
+            if (server != null) {
+                server.stop();
+            }
+        }
+    }
+
+    private RunResult loadRun(EchoKind kind, Scenario scenario, ChildProcess load, Path log)
+            throws InterruptedException {
+        long limitMillis = (long) ((warmupSeconds + durationSeconds) * 1000) + 60_000;
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(limitMillis, (long) (secondsLeft() * 1000) + 30_000));
+        String failure = null;
+        while (System.nanoTime() - until < 0) {
+            String line = load.nextLine(TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
+            if (line == null) {
+                break;
+            }
+            if (line.startsWith("PROGRESS ")) {
+                printProgress(kind.label() + " " + scenario.name(), line);
+            } else if (line.startsWith("FAILED ")) {
+                failure = line.substring("FAILED ".length());
+            } else if (line.startsWith("RESULT ")) {
+                System.out.print("\r");
+                RunResult result = parseResult(kind, scenario, line);
+                if (failure != null) {
+                    result.status = RunResult.Status.FAILED;
+                    result.note = failure;
+                }
+                return result;
+            }
+        }
+        System.out.print("\r");
+        return RunResult.failed(kind, scenario, failure != null ? failure
+                : "the load generator gave no result in time; see " + log);
+    }
+
+    private void printProgress(String label, String line) {
+        String[] parts = line.split(" ");
+        double elapsed = Long.parseLong(parts[1]) / 1000.0;
+        long messages = Long.parseLong(parts[2]);
+        String phase;
+        if (elapsed < warmupSeconds) {
+            phase = String.format(Locale.ROOT, "warm-up %.0f/%.0f s", elapsed, warmupSeconds);
+        } else {
+            double measured = Math.min(elapsed - warmupSeconds, durationSeconds);
+            phase = String.format(Locale.ROOT, "measuring %.0f/%.0f s, %s msg/s", measured, durationSeconds,
+                    Reports.si(measured > 0 ? messages / measured : 0));
+        }
+        System.out.printf(Locale.ROOT, "\r  %s  %s  %s      ", label, phase, timeLeft());
+        System.out.flush();
+    }
+
+    private RunResult parseResult(EchoKind kind, Scenario scenario, String line) {
+        RunResult result = new RunResult(kind, scenario);
+        for (String pair : line.substring("RESULT ".length()).trim().split(" ")) {
+            String[] kv = pair.split("=", 2);
+            long value = Long.parseLong(kv[1]);
+            switch (kv[0]) {
+                case "messages":
+                    result.messages = value;
+                    break;
+                case "nanos":
+                    result.seconds = value / 1e9;
+                    break;
+                case "p50":
+                    result.p50Micros = value / 1e3;
+                    break;
+                case "p99":
+                    result.p99Micros = value / 1e3;
+                    break;
+                case "p999":
+                    result.p999Micros = value / 1e3;
+                    break;
+                case "max":
+                    result.maxMicros = value / 1e3;
+                    break;
+                default:
+                    break;
+            }
+        }
+        result.messagesPerSecond = result.messages / result.seconds;
+        // Payload echoed back per second, the way every echo benchmark counts it.
+        result.megabytesPerSecond = result.messagesPerSecond * scenario.messageSize() / 1e6;
+        if (result.messages == 0) {
+            result.status = RunResult.Status.FAILED;
+            result.note = "no message completed while measuring";
+        }
+        return result;
+    }
+
+    /**
+     * Scenario E: measure the server's heap (after GC) and RSS, open the connections, wait until
+     * the server holds a descriptor for each, measure again; report the difference per connection.
+     */
+    private RunResult idleRun(EchoKind kind, Scenario scenario, ChildProcess server, int port, Path log)
+            throws IOException, InterruptedException {
+        long heapBefore = heap(server);
+        long rssBefore = ProcStats.rssBytes(server.pid());
+        int fdsBefore = ProcStats.openDescriptors(server.pid());
+        try (ChildProcess load = ChildProcess.start("load", loadCommand(scenario, port), log)) {
+            String connected = load.awaitLine("CONNECTED ", 120_000);
+            if (connected == null) {
+                return RunResult.failed(kind, scenario, "the load generator could not open "
+                        + scenario.connections() + " connections; see " + log);
+            }
+            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            int accepted = 0;
+            while (System.nanoTime() - waitUntil < 0) {
+                accepted = ProcStats.openDescriptors(server.pid()) - fdsBefore;
+                System.out.printf(Locale.ROOT, "\r  %s E  accepted %d of %d  %s      ", kind.label(), accepted,
+                        scenario.connections(), timeLeft());
+                if (accepted >= scenario.connections() - DESCRIPTOR_SLACK) {
+                    break;
+                }
+                Thread.sleep(200);  // polling another process's descriptor table: nothing to wait on
+            }
+            System.out.print("\r");
+            if (accepted < scenario.connections() - DESCRIPTOR_SLACK) {
+                return RunResult.failed(kind, scenario, "the server accepted only " + accepted + " of "
+                        + scenario.connections() + " connections within 60 s");
+            }
+            long heapAfter = heap(server);
+            long rssAfter = ProcStats.rssBytes(server.pid());
+            RunResult result = new RunResult(kind, scenario);
+            if (heapBefore >= 0 && heapAfter >= 0) {
+                result.heapBytesPerConnection = (heapAfter - heapBefore) / (double) scenario.connections();
+            }
+            result.rssBytesPerConnection = (rssAfter - rssBefore) / (double) scenario.connections();
+            load.send("close");
+            return result;
+        }
+    }
+
+    /** The server's heap in use after GC, or -1 for a server without one (C) or no answer. */
+    private static long heap(ChildProcess server) throws InterruptedException {
+        server.send("stats");
+        String stats = server.awaitLine("STATS ", 30_000);
+        if (stats == null) {
+            return -1;
+        }
+        return Long.parseLong(stats.substring(stats.indexOf("heap=") + 5).trim());
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    private List<String> serverCommand(EchoKind kind, Scenario scenario) {
+        List<String> command = new ArrayList<>(serverPin);
+        if (kind == EchoKind.C_EPOLL) {
+            command.add(cServer.toString());
+            return command;
+        }
+        command.add(java);
+        command.addAll(SERVER_JVM_FLAGS);
+        if (flightRecorder) {
+            Path recording = out.resolve(kind.label() + "-" + scenario.name() + ".jfr").toAbsolutePath();
+            command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
+        }
+        command.addAll(List.of("-cp", classpath, ServerMain.class.getName(), kind.label()));
+        return command;
+    }
+
+    private List<String> loadCommand(Scenario scenario, int port) {
+        List<String> command = new ArrayList<>(loadPin);
+        command.add(java);
+        command.addAll(LOAD_JVM_FLAGS);
+        command.addAll(List.of("-cp", classpath, LoadGenerator.class.getName(),
+                "--port", String.valueOf(port), "--connections", String.valueOf(scenario.connections())));
+        if (scenario.idle()) {
+            command.add("--idle");
+        } else {
+            command.addAll(List.of("--size", String.valueOf(scenario.messageSize()),
+                    "--in-flight", String.valueOf(scenario.inFlight()),
+                    "--warmup-ms", String.valueOf((long) (warmupSeconds * 1000)),
+                    "--duration-ms", String.valueOf((long) (durationSeconds * 1000)),
+                    "--threads", String.valueOf(loadThreads)));
+        }
+        return command;
+    }
+
+    /** Compiles the C server from the source in this jar; on failure remembers why for the skip notes. */
+    private void buildCServer() throws IOException, InterruptedException {
+        if (!onPath("gcc")) {
+            cServerProblem = "gcc not found on PATH: the C ceiling is skipped";
+            System.out.println("c-epoll: " + cServerProblem);
+            return;
+        }
+        Path source = out.resolve("echo_epoll.c");
+        try (InputStream in = Shootout.class.getResourceAsStream("echo_epoll.c")) {
+            if (in == null) {
+                cServerProblem = "echo_epoll.c is missing from the class path";
+                return;
+            }
+            Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path binary = out.resolve("echo_epoll");
+        Process gcc = new ProcessBuilder("gcc", "-O2", "-o", binary.toString(), source.toString())
+                .redirectErrorStream(true).redirectOutput(out.resolve("gcc.log").toFile()).start();
+        if (!gcc.waitFor(120, TimeUnit.SECONDS)) {
+            gcc.destroyForcibly();
+            cServerProblem = "gcc took more than 120 s";
+        } else if (gcc.exitValue() != 0) {
+            cServerProblem = "gcc failed; see " + out.resolve("gcc.log");
+        } else {
+            cServer = binary.toAbsolutePath();
+            System.out.println("c-epoll: built " + cServer + " with gcc -O2");
+        }
+        if (cServerProblem != null) {
+            System.out.println("c-epoll: " + cServerProblem);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private double expectedSeconds(Scenario scenario) {
+        // JVM start-up and shutdown of two processes, plus the load itself.
+        return scenario.idle() ? 20 : warmupSeconds + durationSeconds + 4;
+    }
+
+    private double secondsLeft() {
+        return (deadline - System.nanoTime()) / 1e9;
+    }
+
+    private String timeLeft() {
+        long left = Math.max(0, (long) secondsLeft());
+        return String.format(Locale.ROOT, "(%d:%02d left of the time limit)", left / 60, left % 60);
+    }
+
+    private static String range(int from, int to) {
+        return from == to ? String.valueOf(from) : from + "-" + to;
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (Files.isExecutable(Paths.get(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
