@@ -23,6 +23,9 @@ class JmhSmokeTest {
 
     @Test
     void twineWritePathBenchmarkRunsInAForkAndReportsAScore() throws Exception {
+        // JMH refuses to start while another JMH run on the machine holds its lock file; a smoke
+        // test must not fail because someone is benchmarking next to the build.
+        System.setProperty("jmh.ignoreLock", "true");
         Options options = new OptionsBuilder()
                 .include(WritePathBenchmark.class.getName() + ".write16x64")
                 .param("server", "twine")
