@@ -71,10 +71,7 @@ public abstract class Factory {
      * @throws IllegalArgumentException if {@code maxBytes} is not positive
      */
     public void setMaxWriteBufferSize(long maxBytes) {
-        if (maxBytes <= 0) {
-            throw new IllegalArgumentException("the write buffer cap must be positive, got " + maxBytes);
-        }
-        this.maxWriteBufferSize = maxBytes;
+        this.maxWriteBufferSize = Transport.checkMaxWriteBufferSize(maxBytes);
     }
 
     /** A factory that calls {@code protocols} for every connection. */

@@ -131,4 +131,30 @@ public interface Transport extends Producer {
 
     /** Bytes queued and not yet accepted by the kernel. */
     long getWriteBufferSize();
+
+    /**
+     * The rule every transport applies in {@link #setWriteBufferLimits}: {@code 0 <= low <= high}.
+     *
+     * @throws IllegalArgumentException naming both values when they break it
+     */
+    static void checkWriteBufferLimits(long highWaterMark, long lowWaterMark) {
+        if (lowWaterMark < 0 || highWaterMark < lowWaterMark) {
+            throw new IllegalArgumentException("need 0 <= low <= high, got high=" + highWaterMark
+                    + " low=" + lowWaterMark);
+        }
+    }
+
+    /**
+     * The rule for every hard cap on queued outbound bytes ({@link #setMaxWriteBufferSize}, and a
+     * factory's): it must be positive.
+     *
+     * @return {@code maxBytes}
+     * @throws IllegalArgumentException naming the value otherwise
+     */
+    static long checkMaxWriteBufferSize(long maxBytes) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("the write buffer cap must be positive, got " + maxBytes);
+        }
+        return maxBytes;
+    }
 }

@@ -323,20 +323,14 @@ public final class StringTransport implements Transport {
 
     @Override
     public void setWriteBufferLimits(long highWaterMark, long lowWaterMark) {
-        if (lowWaterMark < 0 || highWaterMark < lowWaterMark) {
-            throw new IllegalArgumentException("need 0 <= low <= high, got high=" + highWaterMark
-                    + " low=" + lowWaterMark);
-        }
+        Transport.checkWriteBufferLimits(highWaterMark, lowWaterMark);
         this.highWaterMark = highWaterMark;
         this.lowWaterMark = lowWaterMark;
     }
 
     @Override
     public void setMaxWriteBufferSize(long maxBytes) {
-        if (maxBytes <= 0) {
-            throw new IllegalArgumentException("the write buffer cap must be positive, got " + maxBytes);
-        }
-        this.maxWriteBufferSize = maxBytes;
+        this.maxWriteBufferSize = Transport.checkMaxWriteBufferSize(maxBytes);
     }
 
     /** Always 0: nothing is ever queued. */
