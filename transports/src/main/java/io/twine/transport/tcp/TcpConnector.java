@@ -67,12 +67,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
                 return;
             }
         }
-        try {
-            factory.startedConnecting(this);
-        } catch (Throwable error) {
-            Failures.rethrowIfFatal(error);
-            reactor.reportError("startedConnecting of " + factory.getClass().getName(), error);
-        }
+        callFactory("startedConnecting", () -> factory.startedConnecting(this));
         if (state != State.CONNECTING) {
             return;  // startedConnecting called stopConnecting
         }
@@ -156,12 +151,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
         }
         reactor.untrack(this);
         state = State.DISCONNECTED;
-        try {
-            factory.clientConnectionFailed(this, reason);
-        } catch (Throwable error) {
-            Failures.rethrowIfFatal(error);
-            reactor.reportError("clientConnectionFailed of " + factory.getClass().getName(), error);
-        }
+        callFactory("clientConnectionFailed", () -> factory.clientConnectionFailed(this, reason));
         stopFactoryUnlessRetrying();
     }
 
@@ -171,24 +161,24 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
         connection = null;
         channel = null;
         registration = null;
-        try {
-            factory.clientConnectionLost(this, reason);
-        } catch (Throwable error) {
-            Failures.rethrowIfFatal(error);
-            reactor.reportError("clientConnectionLost of " + factory.getClass().getName(), error);
-        }
+        callFactory("clientConnectionLost", () -> factory.clientConnectionLost(this, reason));
         stopFactoryUnlessRetrying();
     }
 
     private void stopFactoryUnlessRetrying() {
         if (state == State.DISCONNECTED && factoryStarted) {
             factoryStarted = false;
-            try {
-                factory.doStop();
-            } catch (Throwable error) {
-                Failures.rethrowIfFatal(error);
-                reactor.reportError("stopFactory of " + factory.getClass().getName(), error);
-            }
+            callFactory("stopFactory", factory::doStop);
+        }
+    }
+
+    /** Calls one of the factory's callbacks; what it throws is reported once, naming it, and goes no further. */
+    private void callFactory(String callback, Runnable call) {
+        try {
+            call.run();
+        } catch (Throwable error) {
+            Failures.rethrowIfFatal(error);
+            reactor.reportError(callback + " of " + factory.getClass().getName(), error);
         }
     }
 
