@@ -2,7 +2,6 @@ package io.twine.protocol.policies;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -153,15 +152,21 @@ class IdleTimeoutFactoryTest {
     }
 
     @Test
-    void halfCloseableProtocolsStayHalfCloseable() {
+    void endOfStreamReachesAHalfCloseableProtocolAndClosesAnyOther() {
         HalfCloseableEcho echo = new HalfCloseableEcho();
         IdleTimeoutFactory factory = new IdleTimeoutFactory(clock, Factory.forProtocol(() -> echo), Duration.ofSeconds(10));
-        Protocol wrapper = connect(factory, new StringTransport());
-        assertInstanceOf(HalfCloseableProtocol.class, wrapper);
+        StringTransport transport = new StringTransport();
+        Protocol wrapper = connect(factory, transport);
         ((HalfCloseableProtocol) wrapper).readConnectionLost();
         assertEquals(List.of("made", "readLost"), echo.events);
-        Protocol plain = new IdleTimeoutFactory(clock, Factory.forProtocol(Echo::new), Duration.ofSeconds(1)).buildProtocol(null);
-        assertFalse(plain instanceof HalfCloseableProtocol);
+        assertTrue(transport.isConnected());
+
+        StringTransport plainTransport = new StringTransport();
+        Protocol plain = connect(new IdleTimeoutFactory(clock, Factory.forProtocol(Echo::new), Duration.ofSeconds(1)),
+                plainTransport);
+        ((HalfCloseableProtocol) plain).readConnectionLost();
+        assertTrue(plainTransport.abortConnectionCalled());
+        assertEquals(Reason.Kind.CLOSED_BY_PEER, plainTransport.closeReason().kind());
     }
 
     @Test
