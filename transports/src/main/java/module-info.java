@@ -1,11 +1,13 @@
 /**
- * Non-blocking TCP and UDP transports for the twine reactor. No dependency beyond
+ * Non-blocking TCP, UDP and Unix domain socket transports for the twine reactor. No dependency beyond
  * {@code io.twine.reactor}; the channel code itself is package-private behind {@code Tcp} and {@code Udp}.
  */
 module io.twine.transports {
     requires transitive io.twine.reactor;
+    requires jdk.net;  // SO_PEERCRED of a Unix domain socket's peer
 
     exports io.twine.transport.tcp;
     exports io.twine.transport.udp;
+    exports io.twine.transport.unix;
     exports io.twine.transport.endpoints;
 }

@@ -2,6 +2,7 @@ package io.twine.protocol;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
  * One connection, as its {@link Protocol} sees it (Twisted's {@code ITransport} with
@@ -86,6 +87,16 @@ public interface Transport extends Producer {
 
     /** Our own address. */
     SocketAddress getHost();
+
+    /**
+     * The user and group of the process at the other end, where the transport knows them: a Unix
+     * domain socket does (the kernel's record from the moment the peer connected); TCP, UDP and
+     * the test kit's transports do not, and give empty. A layer over another transport (TLS, a
+     * wrapping factory) gives what the transport under it gives.
+     */
+    default Optional<PeerCredentials> getPeerCredentials() {
+        return Optional.empty();
+    }
 
     /** True until the connection is closing or closed. */
     boolean isConnected();

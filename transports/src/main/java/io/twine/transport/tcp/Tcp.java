@@ -7,6 +7,7 @@ import io.twine.protocol.ListeningPort;
 import io.twine.reactor.Reactor;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
@@ -64,16 +65,30 @@ public final class Tcp {
         return connector;
     }
 
-    /** Applies the per-connection options to a new channel and makes it non-blocking. */
-    static void configure(SocketChannel channel, TcpOptions options) throws IOException {
+    /**
+     * Applies the per-connection options to a new channel and makes it non-blocking. A Unix
+     * domain socket has no Nagle delay and no keep-alive: only the buffer sizes apply to it.
+     */
+    static void configure(SocketChannel channel, TcpOptions options, boolean unixDomain) throws IOException {
         channel.configureBlocking(false);
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, options.noDelay());
-        channel.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());
+        if (!unixDomain) {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, options.noDelay());
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());
+        }
         if (options.receiveBufferSize() > 0) {
             channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
         }
         if (options.sendBufferSize() > 0) {
             channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
         }
+    }
+
+    /**
+     * True for a Unix domain socket path ({@code io.twine.transport.unix.Unix} passes one in):
+     * the listener, the connector and the connection serve TCP and Unix sockets with one code
+     * path, and differ only where this says so.
+     */
+    static boolean isUnixDomain(SocketAddress address) {
+        return address instanceof UnixDomainSocketAddress;
     }
 }

@@ -1,6 +1,7 @@
 package io.twine.transport.tcp;
 
 import io.twine.protocol.HalfCloseableProtocol;
+import io.twine.protocol.PeerCredentials;
 import io.twine.protocol.Producer;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
@@ -19,6 +20,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
+import java.util.Optional;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 
 /**
  * One TCP connection: the {@link Transport} its protocol writes to, and the {@link IoHandler}
@@ -474,6 +478,20 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     @Override
     public SocketAddress getHost() {
         return host;
+    }
+
+    /** A Unix domain socket's peer, as the kernel recorded it; empty for TCP. */
+    @Override
+    public Optional<PeerCredentials> getPeerCredentials() {
+        if (!Tcp.isUnixDomain(peer)) {
+            return Optional.empty();
+        }
+        try {
+            UnixDomainPrincipal principal = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            return Optional.of(new PeerCredentials(principal.user(), principal.group()));
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();  // closed, or a platform without SO_PEERCRED
+        }
     }
 
     @Override

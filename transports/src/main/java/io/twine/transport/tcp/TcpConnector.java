@@ -13,6 +13,7 @@ import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -73,9 +74,9 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
         }
         reactor.track(this);
         try {
-            channel = SocketChannel.open();
-            channel.configureBlocking(false);
-            Tcp.configure(channel, options);
+            boolean unixDomain = Tcp.isUnixDomain(destination);
+            channel = unixDomain ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
+            Tcp.configure(channel, options, unixDomain);
             registration = reactor.register(channel, SelectionKey.OP_CONNECT, this);
             timeout = reactor.callLater(options.connectTimeout(), this::timedOut);
             if (channel.connect(destination)) {

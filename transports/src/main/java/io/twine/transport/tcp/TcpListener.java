@@ -12,6 +12,7 @@ import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
@@ -67,10 +68,14 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     static TcpListener open(Reactor reactor, SocketAddress address, Factory factory, TcpOptions options)
             throws IOException {
         factory.doStart();  // if startFactory throws, nothing is opened and the caller sees why
-        ServerSocketChannel server = ServerSocketChannel.open();
+        boolean unixDomain = Tcp.isUnixDomain(address);
+        ServerSocketChannel server = unixDomain
+                ? ServerSocketChannel.open(StandardProtocolFamily.UNIX) : ServerSocketChannel.open();
         TcpListener listener;
         try {
-            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (!unixDomain) {
+                server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            }
             server.bind(address, options.backlog());
             server.configureBlocking(false);
             listener = new TcpListener(reactor, server, factory, options);
@@ -114,7 +119,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
         Protocol protocol;
         SocketAddress peer = null;
         try {
-            Tcp.configure(channel, options);
+            Tcp.configure(channel, options, Tcp.isUnixDomain(host));
             peer = channel.getRemoteAddress();
             protocol = factory.buildProtocol(peer);
         } catch (Throwable error) {
