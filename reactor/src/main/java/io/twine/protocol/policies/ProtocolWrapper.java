@@ -1,6 +1,7 @@
 package io.twine.protocol.policies;
 
 import io.twine.protocol.HalfCloseableProtocol;
+import io.twine.protocol.PeerCredentials;
 import io.twine.protocol.Producer;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
@@ -8,6 +9,7 @@ import io.twine.protocol.Transport;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A layer between a transport and a protocol (Twisted's {@code policies.ProtocolWrapper}):
@@ -164,6 +166,11 @@ public class ProtocolWrapper extends Protocol implements Transport, HalfCloseabl
     @Override
     public SocketAddress getHost() {
         return transport.getHost();
+    }
+
+    @Override
+    public Optional<PeerCredentials> getPeerCredentials() {
+        return transport.getPeerCredentials();
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.twine.protocol.ListeningPort;
 import io.twine.protocol.PeerCredentials;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
+import io.twine.protocol.policies.WrappingFactory;
 import io.twine.testing.ReactorThread;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -133,6 +134,24 @@ class UnixSocketTest {
                 PeerCredentials credentials = ReactorThread.await(seen);
                 assertEquals(Files.getOwner(dir).getName(), credentials.user().getName());
                 assertEquals(-1, client.read(ByteBuffer.allocate(1)));
+            }
+        }
+    }
+
+    @Test
+    void aWrappingLayerPassesThePeersCredentialsThrough() throws Exception {
+        Path path = dir.resolve("wrapped.sock");
+        CompletableFuture<PeerCredentials> seen = new CompletableFuture<>();
+        try (ReactorThread rt = ReactorThread.start()) {
+            rt.call(() -> Unix.listen(rt.reactor(), path, new WrappingFactory(Factory.forProtocol(() -> new Protocol() {
+                @Override
+                public void connectionMade() {
+                    seen.complete(transport.getPeerCredentials().orElseThrow());
+                    transport.loseConnection();
+                }
+            }))));
+            try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+                assertEquals(Files.getOwner(dir).getName(), ReactorThread.await(seen).user().getName());
             }
         }
     }
