@@ -41,7 +41,9 @@ public abstract class Protocol {
 
     /**
      * The connection is closed, for {@code reason}. Called exactly once per connection that was
-     * made; the transport may no longer be written to.
+     * made, and never from inside another callback of this protocol: whatever ended the
+     * connection (an abort, a write past the hard cap, an exception from a callback, the peer),
+     * it comes from the loop on a later turn. The transport may no longer be written to.
      */
     public void connectionLost(Reason reason) {}
 

@@ -50,7 +50,8 @@ public interface Transport extends Producer {
 
     /**
      * Closes now, dropping whatever is still queued; {@code connectionLost} gets
-     * {@link Reason#aborted()}.
+     * {@link Reason#aborted()}, on the loop's next turn and never from inside this call (so a
+     * protocol that aborts in its own {@code dataReceived} finishes that call first).
      */
     void abortConnection();
 

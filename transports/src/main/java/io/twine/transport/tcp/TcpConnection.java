@@ -33,8 +33,11 @@ import jdk.net.UnixDomainPrincipal;
  * connection asks the loop for one flush before the next select, and turns on {@code OP_WRITE}
  * only while the kernel's buffer is full.
  *
- * <p>Everything that ends the connection goes through {@link #close(Reason)}, which calls
- * {@code connectionLost} exactly once.
+ * <p>Everything that ends the connection goes through {@link #close(Reason)}, which closes the
+ * socket at once and calls {@code connectionLost} exactly once, at the start of the loop's next
+ * turn: never from inside another callback of the same protocol, whatever ended the connection
+ * (an abort or a write past the hard cap made inside {@code dataReceived}, a callback that
+ * threw, the peer).
  *
  * <p>Thread: loop only. In the reactor's debug mode the {@link Transport} methods check that.
  */
@@ -77,6 +80,8 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     private boolean waitingForWritable;
     private boolean flushRequested;
     private boolean closed;
+    /** Why the connection closed, until {@code connectionLost} has been given it. */
+    private Reason pendingLoss;
     private int interestOps = -1;
     private long bytesIn;
     private long bytesOut;
@@ -185,7 +190,9 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     @Override
     public void flush() {
         flushRequested = false;
-        if (!closed && !waitingForWritable) {
+        if (pendingLoss != null) {
+            deliverLoss();
+        } else if (!closed && !waitingForWritable) {
             flushNow();
         }
     }
@@ -413,7 +420,11 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
                 + " bytes still queued"));
     }
 
-    /** Ends the connection for {@code reason}; the only place that calls {@code connectionLost}. */
+    /**
+     * Ends the connection for {@code reason}: the socket closes now, and {@code connectionLost}
+     * follows at the start of the next turn (through the loop's flush step, which comes before
+     * any select), so a protocol's state is never torn down in the middle of its own callback.
+     */
     void close(Reason reason) {
         if (closed) {
             return;
@@ -428,6 +439,17 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
         }
         reactor.untrack(this);
         monitor.connectionClosed(this, reason, bytesIn, bytesOut);
+        pendingLoss = reason;
+        if (!flushRequested) {  // asked for even with OP_WRITE on: the flush step delivers the loss
+            flushRequested = true;
+            reactor.requestFlush(this);
+        }
+    }
+
+    /** The only place that calls {@code connectionLost}; once, on the turn after {@link #close}. */
+    private void deliverLoss() {
+        Reason reason = pendingLoss;
+        pendingLoss = null;
         Producer registered = producer;
         producer = null;
         if (registered != null && registered != this) {

@@ -264,7 +264,10 @@ class BlockingHandlerTcpTest {
         }
         Throwable failure = ReactorThread.await(writeFailure);
         assertInstanceOf(IOException.class, failure);
-        assertTrue(failure.getMessage().contains("was lost"), failure.getMessage());
+        // "is closing" when the handler's next write comes between the close and connectionLost,
+        // which follows on the next turn of the loop; "was lost" once connectionLost has run.
+        assertTrue(failure.getMessage().contains("was lost") || failure.getMessage().contains("is closing"),
+                failure.getMessage());
     }
 
     @Test
