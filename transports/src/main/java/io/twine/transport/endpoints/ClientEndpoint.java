@@ -4,6 +4,7 @@ import io.twine.protocol.Factory;
 import io.twine.protocol.Protocol;
 import io.twine.reactor.Reactor;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code tcp:host=HOST:port=PORT[:timeout=SECONDS]}, or with the values in that order,
  * {@code tcp:HOST:PORT}. The host is a name or an address (IPv6 colons written {@code \:});
  * the timeout, 30 seconds by default, bounds the whole attempt: resolving the name and
- * trying each of its addresses in turn.
+ * trying each of its addresses in turn. A Unix domain socket is
+ * {@code unix:path=PATH[:timeout=SECONDS]}, or {@code unix:PATH}.
  *
  * <p>Immutable; {@link #toString()} gives the canonical string, which parses back to an equal
  * endpoint.
@@ -25,11 +27,14 @@ public final class ClientEndpoint {
     private final String host;
     private final int port;
     private final Duration timeout;
+    /** A Unix endpoint's socket file; null for TCP. */
+    private final Path path;
 
-    private ClientEndpoint(String host, int port, Duration timeout) {
+    private ClientEndpoint(String host, int port, Duration timeout, Path path) {
         this.host = host;
         this.port = port;
         this.timeout = timeout;
+        this.path = path;
     }
 
     /**
@@ -43,24 +48,34 @@ public final class ClientEndpoint {
             case "tcp": {
                 EndpointFields fields = new EndpointFields(parsed, "a tcp client", "host", "port", "timeout");
                 return new ClientEndpoint(fields.text("host"), fields.port("port", false),
-                        fields.positiveSeconds("timeout", DEFAULT_TIMEOUT));
+                        fields.positiveSeconds("timeout", DEFAULT_TIMEOUT), null);
             }
-            case "unix":
+            case "unix": {
+                EndpointFields fields = new EndpointFields(parsed, "a unix client", "path", "timeout");
+                return new ClientEndpoint(null, 0, fields.positiveSeconds("timeout", DEFAULT_TIMEOUT),
+                        fields.path("path"));
+            }
             case "ssl":
             case "tls":
                 throw new IllegalArgumentException("bad endpoint '" + description + "': type '" + parsed.type()
-                        + "' is not supported yet: expected tcp");
+                        + "' is not supported yet: expected tcp or unix");
             default:
                 throw new IllegalArgumentException("bad endpoint '" + description + "': unknown client type '"
-                        + parsed.type() + "': expected tcp");
+                        + parsed.type() + "': expected tcp or unix");
         }
     }
 
-    /** The host name or address literal, as written. */
+    /** A Unix endpoint's socket file; null for TCP. */
+    public Path path() {
+        return path;
+    }
+
+    /** The host name or address literal, as written; null for a Unix endpoint. */
     public String host() {
         return host;
     }
 
+    /** The TCP port; 0 for a Unix endpoint. */
     public int port() {
         return port;
     }
@@ -87,6 +102,14 @@ public final class ClientEndpoint {
     public CompletableFuture<Protocol> connect(Reactor reactor, Factory factory) {
         Objects.requireNonNull(reactor, "reactor");
         Objects.requireNonNull(factory, "factory");
+        if (path != null) {
+            PathConnector connector = new PathConnector(reactor, path, timeout, factory);
+            OnLoop.call(reactor, () -> {
+                connector.start();
+                return null;
+            });
+            return connector.result();
+        }
         return connect(reactor, factory, InetAddress::getAllByName);
     }
 
@@ -110,17 +133,24 @@ public final class ClientEndpoint {
             return false;
         }
         ClientEndpoint that = (ClientEndpoint) other;
-        return host.equals(that.host) && port == that.port && timeout.equals(that.timeout);
+        return Objects.equals(host, that.host) && port == that.port && timeout.equals(that.timeout)
+                && Objects.equals(path, that.path);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, timeout);
+        return Objects.hash(host, port, timeout, path);
     }
 
-    /** The canonical endpoint string, such as {@code tcp:host=localhost:port=8080:timeout=30}. */
+    /**
+     * The canonical endpoint string, such as {@code tcp:host=localhost:port=8080:timeout=30} or
+     * {@code unix:path=/run/app.sock:timeout=30}.
+     */
     @Override
     public String toString() {
+        if (path != null) {
+            return "unix:path=" + EndpointDescription.escape(path.toString()) + ":timeout=" + seconds(timeout);
+        }
         return "tcp:host=" + EndpointDescription.escape(host) + ":port=" + port + ":timeout=" + seconds(timeout);
     }
 

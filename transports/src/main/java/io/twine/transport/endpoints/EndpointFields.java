@@ -4,11 +4,14 @@ import java.math.BigDecimal;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * The fields of one endpoint type, read from a {@link EndpointDescription}: positional values
@@ -148,5 +151,40 @@ final class EndpointFields {
             throw badField(name, expected, value);
         }
         return address;
+    }
+
+    /** {@code 0} or {@code 1}; {@code fallback} when absent. */
+    boolean flag(String name, boolean fallback) {
+        String value = values.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.equals("0") && !value.equals("1")) {
+            throw badField(name, "0 or 1", value);
+        }
+        return value.equals("1");
+    }
+
+    /** Permission bits written in octal, such as {@code 660}; empty when absent. */
+    OptionalInt octalMode(String name) {
+        String value = values.get(name);
+        if (value == null) {
+            return OptionalInt.empty();
+        }
+        if (value.isEmpty() || value.length() > 4 || !value.chars().allMatch(c -> c >= '0' && c <= '7')
+                || Integer.parseInt(value, 8) > 0777) {
+            throw badField(name, "permission bits in octal, such as 660", value);
+        }
+        return OptionalInt.of(Integer.parseInt(value, 8));
+    }
+
+    /** A file system path, required; colons in it are written {@code \:}. */
+    Path path(String name) {
+        String value = text(name);
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw badField(name, "a file path", value);
+        }
     }
 }

@@ -8,11 +8,15 @@ import io.twine.reactor.Reactor;
 import io.twine.transport.tcp.Tcp;
 import io.twine.transport.tcp.TcpOptions;
 import io.twine.transport.udp.Udp;
+import io.twine.transport.unix.Unix;
+import io.twine.transport.unix.UnixOptions;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,7 +26,10 @@ import java.util.concurrent.CompletableFuture;
  *       {@code 0.0.0.0} (every interface), backlog to 50;</li>
  *   <li>{@code tcp6:PORT[:interface=IPV6][:backlog=N]}: TCP over IPv6; interface defaults to
  *       {@code ::}, whose colons are written {@code \:\:};</li>
- *   <li>{@code udp:PORT[:interface=IP]}: a UDP port; interface defaults to {@code 0.0.0.0}.</li>
+ *   <li>{@code udp:PORT[:interface=IP]}: a UDP port; interface defaults to {@code 0.0.0.0};</li>
+ *   <li>{@code unix:PATH[:mode=OCTAL][:lockfile=0|1][:backlog=N]}: a Unix domain socket at
+ *       {@code PATH} (its colons written {@code \:}); mode defaults to 0666 masked by the umask,
+ *       {@code lockfile=1} holds {@code PATH.lock} while listening (see {@link UnixOptions}).</li>
  * </ul>
  * Fields may also be named ({@code tcp:port=8080}); the interface must be an address, not a
  * host name. Immutable; {@link #toString()} gives the canonical string, which parses back to an
@@ -30,9 +37,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ServerEndpoint {
 
-    /** The transports a server endpoint can name. Unix sockets and TLS will join them. */
+    /** The transports a server endpoint can name. TLS will join them. */
     public enum Type {
-        TCP("tcp"), TCP6("tcp6"), UDP("udp");
+        TCP("tcp"), TCP6("tcp6"), UDP("udp"), UNIX("unix");
 
         private final String prefix;
 
@@ -52,12 +59,22 @@ public final class ServerEndpoint {
     private final int port;
     private final InetAddress interfaceAddress;
     private final int backlog;
+    /** A Unix endpoint's socket file and options; null for the others. */
+    private final Path path;
+    private final UnixOptions unixOptions;
 
     private ServerEndpoint(Type type, int port, InetAddress interfaceAddress, int backlog) {
+        this(type, port, interfaceAddress, backlog, null, null);
+    }
+
+    private ServerEndpoint(Type type, int port, InetAddress interfaceAddress, int backlog, Path path,
+            UnixOptions unixOptions) {
         this.type = type;
         this.port = port;
         this.interfaceAddress = interfaceAddress;
         this.backlog = backlog;
+        this.path = path;
+        this.unixOptions = unixOptions;
     }
 
     /**
@@ -85,19 +102,30 @@ public final class ServerEndpoint {
                 return new ServerEndpoint(Type.UDP, fields.port("port", true),
                         fields.address("interface", InetAddress.class, wildcard("0.0.0.0")), 0);
             }
-            case "unix":
+            case "unix": {
+                EndpointFields fields = new EndpointFields(parsed, "a unix server", "address", "mode", "lockfile",
+                        "backlog");
+                int backlog = fields.nonNegativeInt("backlog", DEFAULT_BACKLOG);
+                UnixOptions options = UnixOptions.defaults().withBacklog(backlog)
+                        .withLockFile(fields.flag("lockfile", false));
+                OptionalInt mode = fields.octalMode("mode");
+                if (mode.isPresent()) {
+                    options = options.withMode(mode.getAsInt());
+                }
+                return new ServerEndpoint(Type.UNIX, 0, null, backlog, fields.path("address"), options);
+            }
             case "ssl":
             case "tls":
                 throw notYet(parsed);
             default:
                 throw new IllegalArgumentException("bad endpoint '" + description + "': unknown type '"
-                        + parsed.type() + "': expected tcp, tcp6 or udp");
+                        + parsed.type() + "': expected tcp, tcp6, udp or unix");
         }
     }
 
     static IllegalArgumentException notYet(EndpointDescription parsed) {
         return new IllegalArgumentException("bad endpoint '" + parsed.text() + "': type '" + parsed.type()
-                + "' is not supported yet: expected tcp, tcp6 or udp");
+                + "' is not supported yet: expected tcp, tcp6, udp or unix");
     }
 
     private static InetAddress wildcard(String literal) {
@@ -108,12 +136,22 @@ public final class ServerEndpoint {
         return type;
     }
 
-    /** The port; 0 asks for any free port. */
+    /** A Unix endpoint's socket file; null for the others. */
+    public Path path() {
+        return path;
+    }
+
+    /** A Unix endpoint's options (mode, lock file, backlog); null for the others. */
+    public UnixOptions unixOptions() {
+        return unixOptions;
+    }
+
+    /** The port; 0 asks for any free port (and for a Unix endpoint, which has none). */
     public int port() {
         return port;
     }
 
-    /** The address to bind: a wildcard for every interface. */
+    /** The address to bind: a wildcard for every interface; null for a Unix endpoint. */
     public InetAddress interfaceAddress() {
         return interfaceAddress;
     }
@@ -123,13 +161,20 @@ public final class ServerEndpoint {
         return backlog;
     }
 
-    /** The socket address this endpoint binds. */
+    /**
+     * The socket address this endpoint binds.
+     *
+     * @throws IllegalStateException for a Unix endpoint, which binds {@link #path()}
+     */
     public InetSocketAddress address() {
+        if (type == Type.UNIX) {
+            throw new IllegalStateException(this + " binds a path, not an internet address");
+        }
         return new InetSocketAddress(interfaceAddress, port);
     }
 
     /**
-     * Listens with {@code factory} on this TCP endpoint. Thread-safe: the listening happens on
+     * Listens with {@code factory} on this TCP or Unix endpoint. Thread-safe: the listening happens on
      * the loop thread (at once if called there, else through {@code callFromThread}), and the
      * future completes there, with the port or with the bind failure.
      *
@@ -140,6 +185,9 @@ public final class ServerEndpoint {
         Objects.requireNonNull(factory, "factory");
         if (type == Type.UDP) {
             throw new IllegalArgumentException(this + " is a UDP endpoint: it listens a DatagramProtocol, not a Factory");
+        }
+        if (type == Type.UNIX) {
+            return OnLoop.call(reactor, () -> Unix.listen(reactor, path, factory, unixOptions));
         }
         TcpOptions options = TcpOptions.defaults().withBacklog(backlog);
         return OnLoop.call(reactor, () -> Tcp.listen(reactor, address(), factory, options));
@@ -155,7 +203,7 @@ public final class ServerEndpoint {
         Objects.requireNonNull(reactor, "reactor");
         Objects.requireNonNull(protocol, "protocol");
         if (type != Type.UDP) {
-            throw new IllegalArgumentException(this + " is a TCP endpoint: it listens a Factory, not a DatagramProtocol");
+            throw new IllegalArgumentException(this + " is a stream endpoint: it listens a Factory, not a DatagramProtocol");
         }
         return OnLoop.call(reactor, () -> Udp.listen(reactor, address(), protocol));
     }
@@ -167,17 +215,27 @@ public final class ServerEndpoint {
         }
         ServerEndpoint that = (ServerEndpoint) other;
         return type == that.type && port == that.port && backlog == that.backlog
-                && interfaceAddress.equals(that.interfaceAddress);
+                && Objects.equals(interfaceAddress, that.interfaceAddress) && Objects.equals(path, that.path)
+                && Objects.equals(unixOptions == null ? null : unixOptions.toString(),
+                        that.unixOptions == null ? null : that.unixOptions.toString());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, port, interfaceAddress, backlog);
+        return Objects.hash(type, port, interfaceAddress, backlog, path);
     }
 
-    /** The canonical endpoint string, such as {@code tcp:8080:interface=127.0.0.1:backlog=50}. */
+    /**
+     * The canonical endpoint string, such as {@code tcp:8080:interface=127.0.0.1:backlog=50} or
+     * {@code unix:/run/app.sock:mode=660:lockfile=0:backlog=50}.
+     */
     @Override
     public String toString() {
+        if (type == Type.UNIX) {
+            String mode = unixOptions.mode().isPresent() ? ":mode=" + Integer.toOctalString(unixOptions.mode().getAsInt()) : "";
+            return "unix:" + EndpointDescription.escape(path.toString()) + mode + ":lockfile="
+                    + (unixOptions.lockFile() ? 1 : 0) + ":backlog=" + backlog;
+        }
         String text = type.prefix() + ":" + port + ":interface=" + EndpointDescription.escape(interfaceAddress.getHostAddress());
         return type == Type.UDP ? text : text + ":backlog=" + backlog;
     }

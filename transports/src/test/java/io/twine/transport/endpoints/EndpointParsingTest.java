@@ -116,8 +116,8 @@ class EndpointParsingTest {
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
         "\"\"                               | empty endpoint description: expected TYPE:VALUES",
         ":80                                | expected a type first",
-        "sctp:80                            | unknown type 'sctp': expected tcp, tcp6 or udp",
-        "unix:/var/run/app.sock             | type 'unix' is not supported yet",
+        "sctp:80                            | unknown type 'sctp': expected tcp, tcp6, udp or unix",
+        "unix:/var/run/app.sock:mode=8      | mode",
         "tls:443                            | type 'tls' is not supported yet",
         "tcp                                | field 'port' is required for a tcp server",
         "tcp:http                           | field 'port' expected a port number from 0 to 65535, got 'http'",
@@ -154,8 +154,8 @@ class EndpointParsingTest {
         "tcp:host=example.org:port=80:timeout=0    | field 'timeout' expected a number of seconds above 0",
         "tcp:host=example.org:port=80:timeout=-5   | field 'timeout' expected a number of seconds above 0",
         "tcp:host=example.org:port=80:bindAddress=x | unknown field 'bindAddress' for a tcp client: expected host, port, timeout",
-        "udp:host=example.org:port=53       | unknown client type 'udp': expected tcp",
-        "unix:path=/tmp/s                   | type 'unix' is not supported yet",
+        "udp:host=example.org:port=53       | unknown client type 'udp': expected tcp or unix",
+        "unix:path=/tmp/s:mode=600          | mode",
     })
     void badClientStringSaysWhichFieldAndWhatWasExpected(String description, String message) {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,

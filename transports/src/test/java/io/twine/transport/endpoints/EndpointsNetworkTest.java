@@ -258,7 +258,7 @@ class EndpointsNetworkTest {
         assertTrue(udpWithFactory.getMessage().contains("UDP endpoint"), udpWithFactory.getMessage());
         IllegalArgumentException tcpWithDatagrams = assertThrows(IllegalArgumentException.class,
                 () -> Endpoints.server(reactor, "tcp:0", new DatagramEcho()));
-        assertTrue(tcpWithDatagrams.getMessage().contains("TCP endpoint"), tcpWithDatagrams.getMessage());
+        assertTrue(tcpWithDatagrams.getMessage().contains("stream endpoint"), tcpWithDatagrams.getMessage());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> Endpoints.client(reactor, "tcp:host=x:port=http", Factory.forProtocol(Greeter::new)));
         assertTrue(bad.getMessage().contains("field 'port'"), bad.getMessage());
