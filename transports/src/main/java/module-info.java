@@ -1,5 +1,5 @@
 /**
- * Non-blocking TCP, UDP and Unix domain socket transports for the twine reactor. No dependency beyond
+ * Non-blocking TCP, UDP and Unix domain socket transports, and TLS over them, for the twine reactor. No dependency beyond
  * {@code io.twine.reactor}; the channel code itself is package-private behind {@code Tcp} and {@code Udp}.
  */
 module io.twine.transports {
@@ -9,5 +9,6 @@ module io.twine.transports {
     exports io.twine.transport.tcp;
     exports io.twine.transport.udp;
     exports io.twine.transport.unix;
+    exports io.twine.transport.tls;
     exports io.twine.transport.endpoints;
 }

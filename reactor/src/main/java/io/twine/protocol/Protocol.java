@@ -47,6 +47,18 @@ public abstract class Protocol {
      */
     public void connectionLost(Reason reason) {}
 
+    /**
+     * Moves this protocol onto {@code replacement} without calling {@link #connectionMade} again:
+     * a layer that takes over a live connection (startTLS) calls it, after which the protocol
+     * writes through the layer. Called on the loop thread.
+     */
+    public void switchTransport(Transport replacement) {
+        if (replacement == null) {
+            throw new NullPointerException("replacement");
+        }
+        this.transport = replacement;
+    }
+
     /** The transport this protocol is attached to, or null before {@link #makeConnection}. */
     public Transport transport() {
         return transport;

@@ -3,6 +3,7 @@ package io.twine.testing;
 import io.twine.protocol.Producer;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
+import io.twine.protocol.SwitchableTransport;
 import io.twine.protocol.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,7 +32,7 @@ import java.util.Objects;
  * <p>Thread: not thread-safe; use it from the test's thread, as a protocol uses its transport
  * from the loop's.
  */
-public final class StringTransport implements Transport {
+public final class StringTransport implements SwitchableTransport {
 
     /** The default {@link #getHost()}: 10.0.0.1, port 12345. */
     public static final InetSocketAddress DEFAULT_HOST = address(10, 0, 0, 1, 12345);
@@ -270,6 +271,12 @@ public final class StringTransport implements Transport {
     @Override
     public void loseWriteConnection() {
         loseWriteConnectionCalled = true;
+    }
+
+    /** Later {@link #finish} calls reach {@code next}; a test feeds {@code next} itself. */
+    @Override
+    public void switchProtocol(Protocol next) {
+        this.protocol = Objects.requireNonNull(next, "next");
     }
 
     @Override

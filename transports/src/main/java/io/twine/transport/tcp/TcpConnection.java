@@ -5,6 +5,7 @@ import io.twine.protocol.PeerCredentials;
 import io.twine.protocol.Producer;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
+import io.twine.protocol.SwitchableTransport;
 import io.twine.protocol.Transport;
 import io.twine.reactor.Reactor;
 import io.twine.reactor.spi.Failures;
@@ -41,7 +42,7 @@ import jdk.net.UnixDomainPrincipal;
  *
  * <p>Thread: loop only. In the reactor's debug mode the {@link Transport} methods check that.
  */
-final class TcpConnection implements Transport, IoHandler, PendingFlush, ShutdownParticipant, Labelled {
+final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlush, ShutdownParticipant, Labelled {
 
     /** Reads per readiness event at most, so one fast peer cannot starve the others. */
     private static final int MAX_READS_PER_EVENT = 4;
@@ -53,7 +54,8 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     private final Reactor reactor;
     private final LoopMonitor monitor;
     private final SocketChannel channel;
-    private final Protocol protocol;
+    /** Not final: startTLS puts a TLS layer here mid-connection. */
+    private Protocol protocol;
     private final OutboundQueue outbound;
     private final SocketAddress host;
     private final SocketAddress peer;
@@ -491,6 +493,12 @@ final class TcpConnection implements Transport, IoHandler, PendingFlush, Shutdow
     }
 
     // ------------------------------------------------------------------ Transport: the rest
+
+    @Override
+    public void switchProtocol(Protocol next) {
+        monitor.checkLoopThread("SwitchableTransport.switchProtocol");
+        this.protocol = Objects.requireNonNull(next, "next");
+    }
 
     @Override
     public SocketAddress getPeer() {

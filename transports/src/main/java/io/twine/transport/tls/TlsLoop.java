@@ -1,0 +1,75 @@
+package io.twine.transport.tls;
+
+import io.twine.reactor.Reactor;
+import io.twine.reactor.Scheduler;
+import io.twine.reactor.spi.ChunkPool;
+import io.twine.reactor.spi.PendingFlush;
+
+/**
+ * What a {@link TlsLayer} needs from its loop: time, a worker for the engine's slow tasks, the
+ * one flush before the next select, and buffers. The reactor provides it in production; tests
+ * over a fake transport provide one they step by hand.
+ *
+ * <p>Thread: loop only, except where a method says otherwise.
+ */
+interface TlsLoop {
+
+    Scheduler scheduler();
+
+    /**
+     * Runs {@code work} off the loop (it may block: the engine checks certificates and does key
+     * exchange in it), then {@code thenOnLoop} on the loop, whether {@code work} threw or not.
+     */
+    void runOffLoop(Runnable work, Runnable thenOnLoop);
+
+    /** Has {@code flush} called once before the loop next sleeps. */
+    void requestFlush(PendingFlush flush);
+
+    /** The chunks plaintext waits in until it is wrapped. */
+    ChunkPool chunkPool();
+
+    /** The buffers every TLS connection of this loop shares. */
+    TlsBuffers buffers();
+
+    /** Reports an exception a user callback threw (the connection closes; the loop goes on). */
+    void reportError(String context, Throwable error);
+
+    /** The loop of {@code reactor}, with buffers of its own. */
+    static TlsLoop of(Reactor reactor) {
+        TlsBuffers buffers = new TlsBuffers();
+        return new TlsLoop() {
+            @Override
+            public Scheduler scheduler() {
+                return reactor;
+            }
+
+            @Override
+            public void runOffLoop(Runnable work, Runnable thenOnLoop) {
+                reactor.deferToThread(() -> {
+                    work.run();
+                    return null;
+                }).whenComplete((ignored, error) -> thenOnLoop.run());
+            }
+
+            @Override
+            public void requestFlush(PendingFlush flush) {
+                reactor.requestFlush(flush);
+            }
+
+            @Override
+            public ChunkPool chunkPool() {
+                return reactor.chunkPool();
+            }
+
+            @Override
+            public TlsBuffers buffers() {
+                return buffers;
+            }
+
+            @Override
+            public void reportError(String context, Throwable error) {
+                reactor.reportError(context, error);
+            }
+        };
+    }
+}
