@@ -273,7 +273,12 @@ public final class StringTransport implements SwitchableTransport {
         loseWriteConnectionCalled = true;
     }
 
-    /** Later {@link #finish} calls reach {@code next}; a test feeds {@code next} itself. */
+    /** The protocol attached with {@link #connect}, or the one it was switched to since; null before. */
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    /** Later {@link #finish} calls reach {@code next}, and {@link #protocol()} returns it. */
     @Override
     public void switchProtocol(Protocol next) {
         this.protocol = Objects.requireNonNull(next, "next");

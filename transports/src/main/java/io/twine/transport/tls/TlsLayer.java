@@ -861,9 +861,9 @@ final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
         }
     }
 
-    /** The protocol this layer carries. */
-    Protocol wrappedProtocol() {
-        return user;
+    /** The engine; tests drive it into rare states (renegotiation). */
+    SSLEngine engine() {
+        return engine;
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Two protocols joined by two {@link StringTransport}s, as TCP would join them, with everything
- * stepped by {@link #pump()}: bytes one side wrote reach the other (in pieces of
+ * stepped by {@link #pump()}: bytes one side wrote reach the other's current protocol (in pieces of
  * {@link #pieceSize} bytes, to cut records anywhere), queued loop work runs, and a side that
  * closed its transport delivers end of stream to the other.
  */
@@ -35,12 +35,12 @@ final class MemoryPipe {
         boolean moved = true;
         while (moved) {
             moved = loop.runPending();
-            moved |= move(clientSide, server, serverSide, true);
-            moved |= move(serverSide, client, clientSide, false);
+            moved |= move(clientSide, serverSide, true);
+            moved |= move(serverSide, clientSide, false);
         }
     }
 
-    private boolean move(StringTransport from, Protocol to, StringTransport toTransport, boolean towardsServer) {
+    private boolean move(StringTransport from, StringTransport toTransport, boolean towardsServer) {
         if (toTransport.isReadingPaused()) {
             return false;  // a paused transport reads nothing; the bytes wait, as in the kernel
         }
@@ -52,7 +52,7 @@ final class MemoryPipe {
                 break;  // closed transports read nothing more
             }
             int length = Math.min(pieceSize, bytes.length - offset);
-            to.dataReceived(ByteBuffer.wrap(bytes, offset, length));
+            toTransport.protocol().dataReceived(ByteBuffer.wrap(bytes, offset, length));
             moved = true;
             loop.runPending();
         }

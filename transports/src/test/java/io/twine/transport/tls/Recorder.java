@@ -50,7 +50,7 @@ class Recorder extends Protocol implements TlsHandshakeListener {
     }
 
     /** A recorder that keeps writing after the peer's close_notify. */
-    static final class HalfCloseable extends Recorder implements HalfCloseableProtocol {
+    static class HalfCloseable extends Recorder implements HalfCloseableProtocol {
         @Override
         public void readConnectionLost() {
             events.add("readLost");
