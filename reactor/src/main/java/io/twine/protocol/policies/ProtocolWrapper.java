@@ -42,6 +42,7 @@ public class ProtocolWrapper extends Protocol implements Transport, HalfCloseabl
     /** The factory that built this wrapper and counts it while connected; null when used alone. */
     WrappingFactory factory;
     private boolean counted;
+    private boolean wrappedConnected;
 
     /** A wrapper around {@code wrapped}; it is attached when the transport below calls {@link #makeConnection}. */
     public ProtocolWrapper(Protocol wrapped) {
@@ -66,6 +67,17 @@ public class ProtocolWrapper extends Protocol implements Transport, HalfCloseabl
             factory.connectionOpened();
             counted = true;
         }
+        connectWrapped();
+    }
+
+    /**
+     * Connects the wrapped protocol to this wrapper; {@link #makeConnection} calls it at once. A
+     * layer that must first finish something of its own (TLS: the handshake) overrides it to wait,
+     * and calls {@code super.connectWrapped()} when ready. {@link #connectionLost} reaches the
+     * wrapped protocol only if this ran.
+     */
+    protected void connectWrapped() {
+        wrappedConnected = true;
         wrapped.makeConnection(this);
     }
 
@@ -75,14 +87,19 @@ public class ProtocolWrapper extends Protocol implements Transport, HalfCloseabl
         wrapped.dataReceived(data);
     }
 
-    /** Passes the end of the connection to the wrapped protocol. Called once, by the transport below. */
+    /**
+     * Passes the end of the connection to the wrapped protocol, if it was connected. Called once,
+     * by the transport below.
+     */
     @Override
     public void connectionLost(Reason reason) {
         if (counted) {
             counted = false;
             factory.connectionClosed();
         }
-        wrapped.connectionLost(reason);
+        if (wrappedConnected) {
+            wrapped.connectionLost(reason);
+        }
     }
 
     /**

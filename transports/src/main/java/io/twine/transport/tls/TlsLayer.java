@@ -5,6 +5,7 @@ import io.twine.protocol.Producer;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.protocol.Transport;
+import io.twine.protocol.policies.ProtocolWrapper;
 import io.twine.reactor.DelayedCall;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.PendingFlush;
@@ -24,8 +25,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * TLS between a stream transport and a protocol: towards the transport under it (TCP, or the
- * test kit's fake one) it is a {@link Protocol} that receives and sends records; towards the
+ * TLS between a stream transport and a protocol, on the {@link ProtocolWrapper} base: towards the
+ * transport under it (TCP, or the test kit's fake one) it is a {@link Protocol} that receives and sends records; towards the
  * user's protocol it is a {@link TlsTransport} that carries plaintext (Twisted's
  * {@code TLSMemoryBIOProtocol}, Netty's {@code SslHandler}). One {@link SSLEngine} does the
  * cryptography.
@@ -56,7 +57,7 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Thread: loop only.
  */
-final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
+final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlush {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** The most ciphertext held while reading is paused; a transport that honours pausing stays far below. */
@@ -65,7 +66,6 @@ final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
     private final TlsLoop loop;
     private final TlsBuffers buffers;
     private final TlsOptions options;
-    private final Protocol user;
     private final String serverHostName;
     private final PlaintextQueue plaintext;
     /**
@@ -81,6 +81,8 @@ final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
     private DelayedCall handshakeTimer;
 
     private boolean userConnected;
+    /** Made by startTLS, around a protocol that was connected already (and that no factory counts). */
+    private final boolean startedMidConnection;
     private boolean handshakeDone;
     private boolean tls12;
     private boolean taskRunning;
@@ -108,13 +110,14 @@ final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
      */
     TlsLayer(TlsLoop loop, TlsOptions options, Protocol user, String serverHostName, long maxWriteBufferSize,
             boolean alreadyConnected, BiConsumer<Reason, Reason> beforeConnectionMade) {
+        super(user);
         this.loop = loop;
         this.buffers = loop.buffers();
         this.options = options;
-        this.user = Objects.requireNonNull(user, "protocol");
         this.serverHostName = serverHostName;
         this.maxWriteBufferSize = maxWriteBufferSize;
         this.userConnected = alreadyConnected;
+        this.startedMidConnection = alreadyConnected;
         this.beforeConnectionMade = beforeConnectionMade;
         this.plaintext = new PlaintextQueue(loop.chunkPool());
     }
@@ -123,8 +126,8 @@ final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
 
     /** The transport under this layer connected: start the handshake. */
     @Override
-    public void makeConnection(Transport connection) {
-        this.transport = connection;
+    public void connectionMade() {
+        Transport connection = transport;
         engine = options.newEngine(serverHostName, connection.getPeer());
         connection.setWriteBufferLimits(highWaterMark, lowWaterMark);
         connection.registerProducer(writeSide, false);
@@ -140,6 +143,10 @@ final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
         }
         wrapPlaintext();
     }
+
+    /** The protocol is connected once the handshake has finished, not when the transport is. */
+    @Override
+    protected void connectWrapped() {}
 
     /** Records arrived: unwrap every whole one, keep the start of the next. */
     @Override
@@ -183,8 +190,7 @@ final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
         releaseStash();
         Reason toUser = reason;
         if (reason.kind() == Reason.Kind.CLOSED_BY_PEER && !peerCloseNotifyReceived) {
-            toUser = Reason.reset("TLS stream truncated: the peer closed the connection without sending close_notify,"
-                    + " so the data may have been cut short (a truncation attack looks exactly like this)", null);
+            toUser = truncated();
         }
         Producer registered = producer;
         producer = null;
@@ -196,16 +202,44 @@ final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
                 loop.reportError("stopProducing of " + registered, error);
             }
         }
-        if (userConnected) {
-            try {
-                user.connectionLost(toUser);
-            } catch (Throwable error) {
-                Failures.rethrowIfFatal(error);
-                loop.reportError("connectionLost of " + user.getClass().getName(), error);
-            }
-        } else if (beforeConnectionMade != null) {
+        if (!userConnected && beforeConnectionMade != null) {
             beforeConnectionMade.accept(reason, toUser);
         }
+        try {
+            if (startedMidConnection) {
+                wrapped.connectionLost(toUser);
+            } else {
+                super.connectionLost(toUser);  // the protocol hears it only if its connectionMade ran
+            }
+        } catch (Throwable error) {
+            Failures.rethrowIfFatal(error);
+            loop.reportError("connectionLost of " + wrapped.getClass().getName(), error);
+        }
+    }
+
+    /**
+     * End of stream under TLS: clean only after the peer's {@code close_notify}; then a
+     * half-closeable protocol may still be writing (TLS 1.3), otherwise the connection closes.
+     */
+    @Override
+    public void readConnectionLost() {
+        if (finished) {
+            return;
+        }
+        if (!peerCloseNotifyReceived) {
+            transport.abortConnection(truncated());
+        } else if (!(wrapped instanceof HalfCloseableProtocol) || closeNotifySent || tls12) {
+            transport.loseConnection(Reason.closedByPeer());
+        }
+    }
+
+    /** This layer never half-closes TCP itself; the protocol hears of its own half-close from {@link #finishClosing}. */
+    @Override
+    public void writeConnectionLost() {}
+
+    private static Reason truncated() {
+        return Reason.reset("TLS stream truncated: the peer closed the connection without sending close_notify,"
+                + " so the data may have been cut short (a truncation attack looks exactly like this)", null);
     }
 
     /** The engine's loop: unwrap from {@code source}, wrap handshake messages, start slow tasks. */
@@ -289,7 +323,7 @@ final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
         app.flip();
         if (userConnected && !closeRequested && !finished) {
             try {
-                user.dataReceived(app);
+                wrapped.dataReceived(app);
             } catch (Throwable error) {
                 callbackFailed("dataReceived", error);
             }
@@ -327,15 +361,15 @@ final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
         if (!userConnected) {
             userConnected = true;
             try {
-                user.makeConnection(this);
+                super.connectWrapped();
             } catch (Throwable error) {
                 callbackFailed("connectionMade", error);
                 return;
             }
         }
-        if (user instanceof TlsHandshakeListener && !finished) {
+        if (wrapped instanceof TlsHandshakeListener && !finished) {
             try {
-                ((TlsHandshakeListener) user).handshakeCompleted();
+                ((TlsHandshakeListener) wrapped).handshakeCompleted();
             } catch (Throwable error) {
                 callbackFailed("handshakeCompleted", error);
             }
@@ -351,10 +385,10 @@ final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
 
     private void peerSentCloseNotify() {
         peerCloseNotifyReceived = true;
-        if (user instanceof HalfCloseableProtocol && !tls12 && !closeNotifySent && userConnected) {
+        if (wrapped instanceof HalfCloseableProtocol && !tls12 && !closeNotifySent && userConnected) {
             // TLS 1.3 closes each direction on its own: the protocol may go on writing.
             try {
-                ((HalfCloseableProtocol) user).readConnectionLost();
+                ((HalfCloseableProtocol) wrapped).readConnectionLost();
             } catch (Throwable error) {
                 callbackFailed("readConnectionLost", error);
             }
@@ -506,9 +540,9 @@ final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
             sendCloseNotify();
             if (peerCloseNotifyReceived) {
                 transport.loseConnection(Reason.closedByPeer());
-            } else if (user instanceof HalfCloseableProtocol) {
+            } else if (wrapped instanceof HalfCloseableProtocol) {
                 try {
-                    ((HalfCloseableProtocol) user).writeConnectionLost();
+                    ((HalfCloseableProtocol) wrapped).writeConnectionLost();
                 } catch (Throwable error) {
                     callbackFailed("writeConnectionLost", error);
                 }
@@ -589,18 +623,13 @@ final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
 
     private void callbackFailed(String callback, Throwable error) {
         Failures.rethrowIfFatal(error);
-        loop.reportError(callback + " of " + user.getClass().getName(), error);
+        loop.reportError(callback + " of " + wrapped.getClass().getName(), error);
         failed = true;
         plaintext.clear();
         transport.abortConnection(Reason.error(error));
     }
 
     // ------------------------------------------------------------------ Transport towards the protocol
-
-    @Override
-    public void write(byte[] data) {
-        write(data, 0, data.length);
-    }
 
     @Override
     public void write(byte[] data, int offset, int length) {
@@ -868,6 +897,6 @@ final class TlsLayer extends Protocol implements TlsTransport, PendingFlush {
 
     @Override
     public String toString() {
-        return "TLS[" + user.getClass().getName() + (transport != null ? " on " + transport : "") + "]";
+        return "TLS[" + wrapped.getClass().getName() + (transport != null ? " on " + transport : "") + "]";
     }
 }
