@@ -7,6 +7,7 @@ import io.twine.samples.line.LineClient;
 import io.twine.samples.line.LineServer;
 import io.twine.samples.line.ThreadedLineServer;
 import io.twine.samples.support.OptionSpec;
+import io.twine.samples.support.OptionSpec;
 import io.twine.samples.tcp.TcpClient;
 import io.twine.samples.tcp.TcpServer;
 import io.twine.samples.twisted.TwistedClient;
@@ -43,27 +44,27 @@ public final class SampleCatalog {
                 Sample.other("demo", "runs each server with its client in this process and prints both sides",
                         Demo::run, Demo.PAUSE),
                 Sample.server("echo-server", "sends back every byte; stops reading while the client is not reading",
-                        EchoServer::start),
+                        EchoServer::start, OptionSpec.SERVER_UNIX),
                 Sample.server("tcp-server", "tsTserv.py: answers every message with [ctime] message",
-                        TcpServer::start),
+                        TcpServer::start, OptionSpec.SERVER_UNIX),
                 Sample.client("tcp-client", "tsTclnt.py: sends each line typed, prints each reply",
-                        TcpClient::start),
+                        TcpClient::start, OptionSpec.CLIENT_UNIX),
                 Sample.server("udp-server", "tsUserv.py: answers every datagram with [ctime] datagram",
                         UdpServer::start),
                 Sample.client("udp-client", "tsUclnt.py: sends each line as a datagram, prints each reply",
                         UdpClient::start, UdpClient.TIMEOUT),
                 Sample.server("line-server", "tsTservSS.py: reads one line, answers [ctime] line, closes",
-                        LineServer::start),
+                        LineServer::start, OptionSpec.SERVER_UNIX),
                 Sample.server("threaded-line-server", "tsTservSS.py again, as a blocking handler on worker threads",
-                        ThreadedLineServer::start),
+                        ThreadedLineServer::start, OptionSpec.SERVER_UNIX),
                 Sample.client("line-client", "tsTclntSS.py: a new connection for every line",
-                        LineClient::start),
+                        LineClient::start, OptionSpec.CLIENT_UNIX),
                 Sample.server("twisted-server", "tsTservTW.py: the timestamp server as a Protocol and a Factory",
-                        TwistedServer::start),
+                        TwistedServer::start, OptionSpec.SERVER_UNIX),
                 Sample.client("twisted-client", "tsTclntTW.py: the client as a Protocol and a ClientFactory",
-                        TwistedClient::start),
+                        TwistedClient::start, OptionSpec.CLIENT_UNIX),
                 Sample.server("chat-server", "Twisted's broadcast chat: every line goes to everyone else",
-                        ChatServer::start, ChatServer.MAX_QUEUED)));
+                        ChatServer::start, ChatServer.MAX_QUEUED, OptionSpec.SERVER_UNIX)));
     }
 
     /** The sample called {@code name}, or null. */
@@ -80,10 +81,11 @@ public final class SampleCatalog {
     public void printHelp(PrintStream out) {
         out.println("twine samples: the seed's Python network programs, ported to the twine reactor.");
         out.println();
-        out.println("usage: java -jar twine-samples.jar NAME [--host H] [--port P] [options]");
+        out.println("usage: java -jar twine-samples.jar NAME [--host H] [--port P | --unix PATH] [options]");
         out.println("       java -jar twine-samples.jar NAME --help");
         out.println();
-        out.println("Servers listen on 127.0.0.1:21567 unless --host / --port say otherwise. Clients send");
+        out.println("Servers listen on 127.0.0.1:21567 unless --host / --port say otherwise; stream servers and");
+        out.println("clients take --unix PATH to use a Unix domain socket instead. Clients send");
         out.println("each line of standard input and print the replies; an empty line or end of input ends them.");
         out.println("Exit codes: 0 done, 2 bad options, 1 a failure: a connection refused or lost, a UDP");
         out.println("reply lost, or an address that cannot be listened on.");

@@ -72,7 +72,7 @@ class SampleServersFuzzTest {
         reactor.setErrorReporter((context, error) -> reported.add(context + " -> " + error));
         try (ReactorThread rt = ReactorThread.start(reactor)) {
             StartedServer server = rt.call(() -> TCP_SERVERS.get(name).start(reactor, LOOPBACK, discard(), defaults()));
-            InetSocketAddress address = server.address();
+            InetSocketAddress address = server.internetAddress();
             Random random = new Random(name.hashCode());
             for (int round = 0; round < ROUNDS; round++) {
                 hostilePeer(address, random);

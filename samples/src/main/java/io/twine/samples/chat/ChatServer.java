@@ -11,7 +11,7 @@ import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.ServerStarter;
 import io.twine.samples.support.StartedServer;
 import io.twine.samples.support.UsageException;
-import io.twine.transport.tcp.Tcp;
+import io.twine.samples.support.StreamSockets;
 import io.twine.transport.tcp.TcpOptions;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,16 +56,16 @@ public final class ChatServer {
     private ChatServer() {}
 
     /** Listens on {@code address} with the {@code --max-queued} option. A {@link ServerStarter}. */
-    public static StartedServer start(Reactor reactor, InetSocketAddress address, PrintStream log, SampleArgs args)
+    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
             throws IOException, UsageException {
         long maxQueued = args.number(MAX_QUEUED.name(), MAX_LINE_BYTES + 2, 1L << 30);
         return start(reactor, address, log, maxQueued, TcpOptions.defaults());
     }
 
     /** Listens on {@code address} with a given per-client cap and socket options. Loop-only. */
-    public static StartedServer start(Reactor reactor, InetSocketAddress address, PrintStream log, long maxQueuedBytes,
+    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, long maxQueuedBytes,
             TcpOptions options) throws IOException {
-        StartedServer server = StartedServer.of(Tcp.listen(reactor, address, new ChatRoom(log, maxQueuedBytes), options));
+        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, new ChatRoom(log, maxQueuedBytes), options));
         ServerStarter.announce(log, server);
         return server;
     }

@@ -20,6 +20,7 @@ public final class Conversation {
     private final ServerStarter server;
     private final ClientStarter client;
     private final List<String> lines;
+    private final boolean overUnixSocket;
 
     /**
      * @param serverName the server's launcher name
@@ -28,12 +29,22 @@ public final class Conversation {
      */
     public Conversation(String serverName, String clientName, String origin, ServerStarter server,
             ClientStarter client, List<String> lines) {
+        this(serverName, clientName, origin, server, client, lines, false);
+    }
+
+    /**
+     * @param overUnixSocket true to talk over a Unix domain socket in a temporary folder instead
+     *     of a port of 127.0.0.1
+     */
+    public Conversation(String serverName, String clientName, String origin, ServerStarter server,
+            ClientStarter client, List<String> lines, boolean overUnixSocket) {
         this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.clientName = Objects.requireNonNull(clientName, "clientName");
         this.origin = Objects.requireNonNull(origin, "origin");
         this.server = Objects.requireNonNull(server, "server");
         this.client = Objects.requireNonNull(client, "client");
         this.lines = List.copyOf(lines);
+        this.overUnixSocket = overUnixSocket;
     }
 
     /** The server's launcher name. */
@@ -59,6 +70,11 @@ public final class Conversation {
     /** Starts the client. */
     public ClientStarter client() {
         return client;
+    }
+
+    /** True when the pair talks over a Unix domain socket rather than TCP. */
+    public boolean overUnixSocket() {
+        return overUnixSocket;
     }
 
     /** The lines the client is given, in order. */

@@ -25,6 +25,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +61,7 @@ public final class Demo {
     private int next;
     private int failures;
     private DelayedCall watchdog;
+    private Path socketFolder;
 
     private Demo(List<Conversation> conversations, Duration pause, PrintStream out) {
         this.conversations = conversations;
@@ -80,7 +85,10 @@ public final class Demo {
                         "tsTservSS.py again, its handler blocking on a worker thread",
                         ThreadedLineServer::start, LineClient::start, List.of("a", "c", "")),
                 new Conversation("twisted-server", "twisted-client", "the seed's tsTservTW.py and tsTclntTW.py",
-                        TwistedServer::start, TwistedClient::start, List.of("a", "b", "")));
+                        TwistedServer::start, TwistedClient::start, List.of("a", "b", "")),
+                new Conversation("twisted-server", "twisted-client",
+                        "the same pair over a Unix domain socket (--unix PATH), the protocols unchanged",
+                        TwistedServer::start, TwistedClient::start, List.of("local", ""), true));
     }
 
     /** Runs the demo; a {@link Sample.Runner}. Returns 0 when every conversation ended cleanly. */
@@ -105,8 +113,8 @@ public final class Demo {
     }
 
     private void introduce() {
-        transcript.say("twine demo: the seed's servers and clients, each pair talking over 127.0.0.1");
-        transcript.say("inside this one process, on one reactor thread. \"server |\" lines are what the server");
+        transcript.say("twine demo: the seed's servers and clients, each pair talking over 127.0.0.1 (the last");
+        transcript.say("over a Unix domain socket) inside this one process, on one reactor thread. \"server |\" lines are what the server");
         transcript.say("prints, \"client |\" lines what its client prints; \"> \" is the client's prompt,");
         transcript.say("followed by the line it was given.");
         startNext();
@@ -126,8 +134,10 @@ public final class Demo {
         StartedServer server;
         CompletableFuture<ExitStatus> outcome;
         try {
-            server = conversation.server().start(reactor, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    serverOut, defaults(conversation.serverName()));
+            SocketAddress where = conversation.overUnixSocket()
+                    ? UnixDomainSocketAddress.of(socketFolder().resolve(conversation.serverName() + ".sock"))
+                    : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            server = conversation.server().start(reactor, where, serverOut, defaults(conversation.serverName()));
             outcome = conversation.client().start(reactor, server.address(),
                     new ScriptedLineSource(reactor, conversation.lines(), pause), clientOut,
                     defaults(conversation.clientName()));
@@ -156,7 +166,22 @@ public final class Demo {
         });
     }
 
+    /** A private folder for the Unix-socket conversation, made on first use and removed at the end. */
+    private Path socketFolder() throws IOException {
+        if (socketFolder == null) {
+            socketFolder = Files.createTempDirectory("twine-demo");
+        }
+        return socketFolder;
+    }
+
     private void finish() {
+        if (socketFolder != null) {
+            try {
+                Files.deleteIfExists(socketFolder);  // the servers removed their socket files when they stopped
+            } catch (IOException e) {
+                transcript.say("  (could not remove " + socketFolder + ": " + e.getMessage() + ")");
+            }
+        }
         transcript.say("");
         if (failures == 0) {
             transcript.say("All " + conversations.size() + " conversations ended cleanly. To run a pair yourself, start a server");

@@ -8,10 +8,11 @@ import io.twine.samples.support.Addresses;
 import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.ServerStarter;
 import io.twine.samples.support.StartedServer;
-import io.twine.transport.tcp.Tcp;
+import io.twine.samples.support.StreamSockets;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -31,9 +32,9 @@ public final class EchoServer {
     private EchoServer() {}
 
     /** Listens on {@code address} and logs each connection to {@code log}. A {@link ServerStarter}. */
-    public static StartedServer start(Reactor reactor, InetSocketAddress address, PrintStream log, SampleArgs args)
+    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
             throws IOException {
-        StartedServer server = StartedServer.of(Tcp.listen(reactor, address, factory(log)));
+        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, factory(log)));
         ServerStarter.announce(log, server);
         return server;
     }

@@ -10,7 +10,7 @@ import io.twine.samples.support.ExitStatus;
 import io.twine.samples.support.LineSource;
 import io.twine.samples.support.Prompt;
 import io.twine.samples.support.SampleArgs;
-import io.twine.transport.tcp.Tcp;
+import io.twine.samples.support.StreamSockets;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -47,7 +47,7 @@ public final class LineClient {
      * Converses with {@code server}, a connection per line. A
      * {@link io.twine.samples.support.ClientStarter}. Loop-only.
      */
-    public static CompletableFuture<ExitStatus> start(Reactor reactor, InetSocketAddress server, LineSource input,
+    public static CompletableFuture<ExitStatus> start(Reactor reactor, SocketAddress server, LineSource input,
             PrintStream out, SampleArgs args) {
         CompletableFuture<ExitStatus> outcome = new CompletableFuture<>();
         new Conversation(reactor, server, new Prompt(input, out), out, outcome).askForLine();
@@ -63,12 +63,12 @@ public final class LineClient {
     static final class Conversation implements LineSource.Listener {
 
         private final Reactor reactor;
-        private final InetSocketAddress server;
+        private final SocketAddress server;
         private final Prompt prompt;
         private final PrintStream out;
         private final CompletableFuture<ExitStatus> outcome;
 
-        Conversation(Reactor reactor, InetSocketAddress server, Prompt prompt, PrintStream out,
+        Conversation(Reactor reactor, SocketAddress server, Prompt prompt, PrintStream out,
                 CompletableFuture<ExitStatus> outcome) {
             this.reactor = reactor;
             this.server = server;
@@ -87,7 +87,7 @@ public final class LineClient {
                 finish(ExitStatus.ok());
                 return;
             }
-            Tcp.connect(reactor, server, new Exchange(this, line));
+            StreamSockets.connect(reactor, server, new Exchange(this, line));
         }
 
         @Override

@@ -8,10 +8,11 @@ import io.twine.samples.support.Ctime;
 import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.ServerStarter;
 import io.twine.samples.support.StartedServer;
-import io.twine.transport.tcp.Tcp;
+import io.twine.samples.support.StreamSockets;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Objects;
 
 /**
@@ -41,17 +42,17 @@ public final class LineServer {
     private LineServer() {}
 
     /** Listens on {@code address} and logs to {@code log}, stamping with local time. A {@link ServerStarter}. */
-    public static StartedServer start(Reactor reactor, InetSocketAddress address, PrintStream log, SampleArgs args)
+    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
             throws IOException {
         return start(reactor, address, log, Ctime.local());
     }
 
     /** Listens on {@code address}, logs to {@code log} and stamps answers with {@code ctime}. Loop-only. */
-    public static StartedServer start(Reactor reactor, InetSocketAddress address, PrintStream log, Ctime ctime)
+    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, Ctime ctime)
             throws IOException {
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(ctime, "ctime");
-        StartedServer server = StartedServer.of(Tcp.listen(reactor, address,
+        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address,
                 Factory.forProtocol(() -> new OneLineTimestamper(log, ctime))));
         ServerStarter.announce(log, server);
         log.println("waiting for connection...");

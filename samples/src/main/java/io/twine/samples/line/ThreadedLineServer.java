@@ -11,11 +11,12 @@ import io.twine.samples.support.Ctime;
 import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.ServerStarter;
 import io.twine.samples.support.StartedServer;
-import io.twine.transport.tcp.Tcp;
+import io.twine.samples.support.StreamSockets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -55,7 +56,7 @@ public final class ThreadedLineServer implements BlockingHandler {
     }
 
     /** Listens on {@code address} and logs to {@code log}, stamping with local time. A {@link ServerStarter}. */
-    public static StartedServer start(Reactor reactor, InetSocketAddress address, PrintStream log, SampleArgs args)
+    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
             throws IOException {
         return start(reactor, address, new ThreadedLineServer(log, Ctime.local()));
     }
@@ -66,9 +67,9 @@ public final class ThreadedLineServer implements BlockingHandler {
      *
      * @throws IOException if the address cannot be bound
      */
-    public static StartedServer start(Reactor reactor, InetSocketAddress address, ThreadedLineServer handler)
+    public static StartedServer start(Reactor reactor, SocketAddress address, ThreadedLineServer handler)
             throws IOException {
-        StartedServer server = StartedServer.of(Tcp.listen(reactor, address, new BlockingHandlerFactory(reactor, handler)));
+        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, new BlockingHandlerFactory(reactor, handler)));
         ServerStarter.announce(handler.log, server);
         handler.log.println("waiting for connection...");
         return server;

@@ -3,6 +3,7 @@ package io.twine.samples.support;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 
 /**
  * Addresses written the way people read them: {@code 127.0.0.1:21567} and {@code [::1]:21567}
@@ -15,8 +16,15 @@ public final class Addresses {
 
     private Addresses() {}
 
-    /** {@code host:port}, with IPv6 hosts in brackets and compressed ({@code [::1]:21567}). */
+    /**
+     * {@code host:port}, with IPv6 hosts in brackets and compressed ({@code [::1]:21567}); a Unix
+     * domain socket's path, or {@code unnamed} for a connecting socket's (which has none).
+     */
     public static String hostPort(SocketAddress address) {
+        if (address instanceof UnixDomainSocketAddress) {
+            String path = ((UnixDomainSocketAddress) address).getPath().toString();
+            return path.isEmpty() ? "unnamed" : path;
+        }
         InetSocketAddress inet = (InetSocketAddress) address;
         String host = host(inet);
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
@@ -24,15 +32,39 @@ public final class Addresses {
 
     /**
      * Python's {@code str()} of the address tuple a socket reports: {@code ('127.0.0.1', 35550)}
-     * for IPv4, {@code ('::1', 35550, 0, 0)} (flow info and scope id) for IPv6.
+     * for IPv4, {@code ('::1', 35550, 0, 0)} (flow info and scope id) for IPv6. For a Unix domain
+     * socket Python gives the path as a string, empty for a connecting socket's.
      */
     public static String pythonTuple(SocketAddress address) {
+        if (address instanceof UnixDomainSocketAddress) {
+            return ((UnixDomainSocketAddress) address).getPath().toString();
+        }
         InetSocketAddress inet = (InetSocketAddress) address;
         if (inet.getAddress() instanceof Inet6Address) {
             int scope = ((Inet6Address) inet.getAddress()).getScopeId();
             return "('" + host(inet) + "', " + inet.getPort() + ", 0, " + scope + ")";
         }
         return "('" + host(inet) + "', " + inet.getPort() + ")";
+    }
+
+    /**
+     * A peer's host as Twisted's {@code getPeer().host} gives it: the numeric address, or for a
+     * Unix domain socket {@link #hostPort}'s path.
+     */
+    public static String host(SocketAddress address) {
+        return address instanceof InetSocketAddress ? host((InetSocketAddress) address) : hostPort(address);
+    }
+
+    /**
+     * {@code address} as the internet address a UDP sample needs.
+     *
+     * @throws IllegalArgumentException for a Unix domain socket: UDP samples take none
+     */
+    public static InetSocketAddress internet(SocketAddress address) {
+        if (!(address instanceof InetSocketAddress)) {
+            throw new IllegalArgumentException("a UDP sample needs an internet address, not " + address);
+        }
+        return (InetSocketAddress) address;
     }
 
     /** The numeric host, IPv6 in its shortest form (RFC 5952), as Python and most tools print it. */

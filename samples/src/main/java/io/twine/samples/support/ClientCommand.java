@@ -2,6 +2,7 @@ package io.twine.samples.support;
 
 import io.twine.reactor.Reactor;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,8 +27,8 @@ public final class ClientCommand {
         LineSource input = new StdinLineSource(console.in(), reactor, console.isTerminal());
         CompletableFuture<ExitStatus> outcome;
         try {
-            InetSocketAddress server = args.address();
-            if (server.getPort() == 0) {
+            SocketAddress server = args.streamAddress();
+            if (server instanceof InetSocketAddress && ((InetSocketAddress) server).getPort() == 0) {
                 throw new UsageException("--port must be between 1 and 65535 for a client, got 0");
             }
             outcome = starter.start(reactor, server, input, console.out(), args);

@@ -2,7 +2,7 @@ package io.twine.samples.support;
 
 import io.twine.reactor.Reactor;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -16,12 +16,14 @@ import java.util.concurrent.CompletableFuture;
 public interface ClientStarter {
 
     /**
-     * Starts talking to {@code server}. Loop-only (or before {@code run()}).
+     * Starts talking to {@code server}: an {@link java.net.InetSocketAddress}, or for a stream
+     * client given {@code --unix}, a {@link java.net.UnixDomainSocketAddress}. Loop-only (or
+     * before {@code run()}).
      *
      * @return completes with how the conversation ended; a refused or lost connection completes
      *     it with a failed status, never exceptionally
      * @throws UsageException if a sample-specific option is invalid
      */
-    CompletableFuture<ExitStatus> start(Reactor reactor, InetSocketAddress server, LineSource input,
+    CompletableFuture<ExitStatus> start(Reactor reactor, SocketAddress server, LineSource input,
             PrintStream out, SampleArgs args) throws UsageException;
 }

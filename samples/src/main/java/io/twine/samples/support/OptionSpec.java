@@ -25,6 +25,12 @@ public final class OptionSpec {
     public static final OptionSpec TRACE = new OptionSpec("trace", "FILE",
             "when the sample ends, write a timeline of the loop's last " + TraceFile.ITERATIONS
                     + " iterations to FILE (one HTML page)", TraceFile.OFF);
+    /** Stream servers: a Unix domain socket instead of --host/--port ("off" for none). */
+    public static final OptionSpec SERVER_UNIX = new OptionSpec("unix", "PATH",
+            "listen on a Unix domain socket at PATH instead of --host/--port", "off");
+    /** Stream clients: connect to a Unix domain socket instead of --host/--port ("off" for none). */
+    public static final OptionSpec CLIENT_UNIX = new OptionSpec("unix", "PATH",
+            "connect to the Unix domain socket at PATH instead of --host/--port", "off");
     /** Clients: the server's port. */
     public static final OptionSpec CLIENT_PORT = new OptionSpec("port", "P", "server port", "21567");
 

@@ -2,6 +2,8 @@ package io.twine.samples.support;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,6 +130,23 @@ public final class SampleArgs {
     /** {@code --port}: 0 to 65535. */
     public int port() throws UsageException {
         return (int) number("port", 0, 65_535);
+    }
+
+    /**
+     * Where a stream sample listens or connects: the Unix domain socket of {@code --unix} when
+     * the sample declares it and it is given, else {@code --host} and {@code --port}.
+     *
+     * @throws UsageException as {@link #address()}
+     */
+    public SocketAddress streamAddress() throws UsageException {
+        String unix = values.get("unix");
+        if (unix != null && !unix.equals(TraceFile.OFF)) {
+            if (unix.isEmpty()) {
+                throw new UsageException("--unix needs a path");
+            }
+            return UnixDomainSocketAddress.of(unix);
+        }
+        return address();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.twine.samples.support;
 import io.twine.reactor.Reactor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +29,10 @@ public final class ServerCommand {
      */
     public static int run(String name, ServerStarter starter, SampleArgs args, Console console) {
         Reactor reactor = new Reactor();
-        InetSocketAddress address;
+        SocketAddress address;
         StartedServer server;
         try {
-            address = args.address();
+            address = args.streamAddress();
             String note = exposureNote(address);
             if (note != null) {
                 console.out().println(note);
@@ -42,8 +43,7 @@ public final class ServerCommand {
             return ExitStatus.USAGE;
         } catch (IOException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            console.err().println(name + ": cannot listen on " + args.string("host") + ":" + args.string("port")
-                    + ": " + cause.getMessage());
+            console.err().println(name + ": cannot listen on " + where(args) + ": " + cause.getMessage());
             return ExitStatus.FAILED;
         }
         CountDownLatch finished = new CountDownLatch(1);
@@ -72,12 +72,24 @@ public final class ServerCommand {
      * The one line said before listening beyond loopback, or null for a loopback address: the
      * seed binds every interface, but exposing a server is the user's explicit choice.
      */
-    public static String exposureNote(InetSocketAddress address) {
-        if (address.getAddress().isLoopbackAddress()) {
+    public static String exposureNote(SocketAddress address) {
+        if (!(address instanceof InetSocketAddress) || ((InetSocketAddress) address).getAddress().isLoopbackAddress()) {
             return null;
         }
         return "note: listening on " + Addresses.hostPort(address)
                 + ", not loopback: other machines can connect (the default is 127.0.0.1)";
+    }
+
+    /** Where the options said to listen, as the user wrote it. */
+    private static String where(SampleArgs args) {
+        try {
+            if (args.streamAddress() instanceof java.net.UnixDomainSocketAddress) {
+                return args.string("unix");
+            }
+        } catch (UsageException e) {
+            // reported already by the caller's first call
+        }
+        return args.string("host") + ":" + args.string("port");
     }
 
     private static void removeHook(Thread hook) {

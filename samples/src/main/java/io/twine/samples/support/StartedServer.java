@@ -3,6 +3,7 @@ package io.twine.samples.support;
 import io.twine.protocol.DatagramTransport;
 import io.twine.protocol.ListeningPort;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Objects;
 
 /**
@@ -13,8 +14,25 @@ import java.util.Objects;
  */
 public interface StartedServer {
 
-    /** The address actually bound (the real port when 0 was asked for). */
-    InetSocketAddress address();
+    /**
+     * The address actually bound (the real port when 0 was asked for): an
+     * {@link InetSocketAddress}, or a {@link java.net.UnixDomainSocketAddress} for a stream server
+     * on a Unix socket.
+     */
+    SocketAddress address();
+
+    /**
+     * {@link #address()} of a server known to listen on an internet address (TCP or UDP).
+     *
+     * @throws IllegalStateException for a server on a Unix domain socket
+     */
+    default InetSocketAddress internetAddress() {
+        SocketAddress address = address();
+        if (!(address instanceof InetSocketAddress)) {
+            throw new IllegalStateException("listening on " + address + ", not on an internet address");
+        }
+        return (InetSocketAddress) address;
+    }
 
     /** Stops listening; connections already accepted go on until they end. */
     void stop();
@@ -24,8 +42,8 @@ public interface StartedServer {
         Objects.requireNonNull(port, "port");
         return new StartedServer() {
             @Override
-            public InetSocketAddress address() {
-                return (InetSocketAddress) port.getHost();
+            public SocketAddress address() {
+                return port.getHost();
             }
 
             @Override

@@ -10,7 +10,7 @@ import io.twine.samples.support.LineSource;
 import io.twine.samples.support.Prompt;
 import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.Utf8Text;
-import io.twine.transport.tcp.Tcp;
+import io.twine.samples.support.StreamSockets;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -39,10 +39,10 @@ public final class TcpClient {
      * Connects to {@code server} and converses. A {@link io.twine.samples.support.ClientStarter}.
      * Loop-only.
      */
-    public static CompletableFuture<ExitStatus> start(Reactor reactor, InetSocketAddress server, LineSource input,
+    public static CompletableFuture<ExitStatus> start(Reactor reactor, SocketAddress server, LineSource input,
             PrintStream out, SampleArgs args) {
         CompletableFuture<ExitStatus> outcome = new CompletableFuture<>();
-        Tcp.connect(reactor, server, new Conversation(new Prompt(input, out), out, outcome));
+        StreamSockets.connect(reactor, server, new Conversation(new Prompt(input, out), out, outcome));
         return outcome;
     }
 

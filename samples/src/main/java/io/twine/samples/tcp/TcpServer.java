@@ -9,7 +9,7 @@ import io.twine.samples.support.Ctime;
 import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.ServerStarter;
 import io.twine.samples.support.StartedServer;
-import io.twine.transport.tcp.Tcp;
+import io.twine.samples.support.StreamSockets;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.SocketAddress;
@@ -38,9 +38,9 @@ public final class TcpServer {
     private TcpServer() {}
 
     /** Listens on {@code address} and logs to {@code log}, stamping with local time. A {@link ServerStarter}. */
-    public static StartedServer start(Reactor reactor, InetSocketAddress address, PrintStream log, SampleArgs args)
+    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
             throws IOException {
-        StartedServer server = StartedServer.of(Tcp.listen(reactor, address, new TimestampFactory(log, Ctime.local())));
+        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, new TimestampFactory(log, Ctime.local())));
         ServerStarter.announce(log, server);
         log.println("waiting for connection...");
         return server;

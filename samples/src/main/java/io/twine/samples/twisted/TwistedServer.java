@@ -8,10 +8,11 @@ import io.twine.samples.support.Ctime;
 import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.ServerStarter;
 import io.twine.samples.support.StartedServer;
-import io.twine.transport.tcp.Tcp;
+import io.twine.samples.support.StreamSockets;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -35,11 +36,11 @@ public final class TwistedServer {
     private TwistedServer() {}
 
     /** Listens on {@code address} and logs to {@code log}. A {@link ServerStarter}. */
-    public static StartedServer start(Reactor reactor, InetSocketAddress address, PrintStream log, SampleArgs args)
+    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
             throws IOException {
         Ctime ctime = Ctime.local();
         Factory factory = Factory.forProtocol(() -> new TimestampProtocol(log, ctime));
-        StartedServer server = StartedServer.of(Tcp.listen(reactor, address, factory));
+        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, factory));
         ServerStarter.announce(log, server);
         log.println("waiting for connection...");
         return server;
@@ -67,7 +68,7 @@ public final class TwistedServer {
         /** A client connected: log its host, as {@code transport.getPeer().host}. */
         @Override
         public void connectionMade() {
-            log.println("...connected from: " + Addresses.host((InetSocketAddress) transport.getPeer()));
+            log.println("...connected from: " + Addresses.host(transport.getPeer()));
         }
 
         /** Some bytes arrived: send them back after the time. */

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,14 +54,14 @@ public final class UdpClient {
      *
      * @throws UsageException if {@code --timeout} is not 1 to 600,000 milliseconds
      */
-    public static CompletableFuture<ExitStatus> start(Reactor reactor, InetSocketAddress server, LineSource input,
+    public static CompletableFuture<ExitStatus> start(Reactor reactor, SocketAddress server, LineSource input,
             PrintStream out, SampleArgs args) throws UsageException {
         Duration timeout = Duration.ofMillis(args.number(TIMEOUT.name(), 1, 600_000));
-        return start(reactor, reactor, server, input, out, timeout);
+        return start(reactor, reactor, Addresses.internet(server), input, out, timeout);
     }
 
     /**
-     * Like {@link #start(Reactor, InetSocketAddress, LineSource, PrintStream, SampleArgs)}, with
+     * Like {@link #start(Reactor, SocketAddress, LineSource, PrintStream, SampleArgs)}, with
      * the reply timeout given and timed by {@code timers} (a test's manual clock, or the reactor).
      */
     public static CompletableFuture<ExitStatus> start(Reactor reactor, Scheduler timers, InetSocketAddress server,

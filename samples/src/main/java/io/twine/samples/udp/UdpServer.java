@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -39,9 +40,9 @@ public final class UdpServer {
     private UdpServer() {}
 
     /** Listens on {@code address} and logs to {@code log}, stamping with local time. A {@link ServerStarter}. */
-    public static StartedServer start(Reactor reactor, InetSocketAddress address, PrintStream log, SampleArgs args)
+    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
             throws IOException {
-        StartedServer server = StartedServer.of(Udp.listen(reactor, address, new TimestampDatagrams(log, Ctime.local())));
+        StartedServer server = StartedServer.of(Udp.listen(reactor, Addresses.internet(address), new TimestampDatagrams(log, Ctime.local())));
         ServerStarter.announce(log, server);
         log.println("waiting for message...");
         return server;

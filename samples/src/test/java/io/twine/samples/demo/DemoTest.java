@@ -64,7 +64,7 @@ class DemoTest {
         assertEquals(0, Demo.run(Demo.conversations(), Duration.ZERO, console));
         String ctime = "\\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ 1-3]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}\\]";
         String connected = "  server \\| \\.\\.\\.connected from: \\('127\\.0\\.0\\.1', \\d+\\)";
-        assertLines(section(3), "\\[3/6\\] udp-server \\+ udp-client: .*",
+        assertLines(section(3), "\\[3/7\\] udp-server \\+ udp-client: .*",
                 "  server \\| waiting for message\\.\\.\\.",
                 "  client \\| > Hello",
                 "  server \\| \\.\\.\\.received from and returned to: \\('127\\.0\\.0\\.1', \\d+\\)",
@@ -75,7 +75,7 @@ class DemoTest {
                 "  client \\| > ");
         for (int number : new int[] {4, 5}) {
             List<String> section = section(number);
-            assertLines(section, "\\[" + number + "/6\\] .*line-server \\+ line-client: .*",
+            assertLines(section, "\\[" + number + "/7\\] .*line-server \\+ line-client: .*",
                     "  server \\| waiting for connection\\.\\.\\.",
                     "  client \\| > a", connected, "  client \\| " + ctime + " a",
                     "  client \\| > c", connected, "  client \\| " + ctime + " c",
@@ -87,24 +87,28 @@ class DemoTest {
     void everyConversationRunsAndBothSidesArePrinted() {
         assertEquals(0, Demo.run(Demo.conversations(), Duration.ZERO, console));
         String ctime = "\\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ 1-3]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}\\]";
-        assertHasLine("\\[1/6\\] echo-server \\+ tcp-client: .*");
+        assertHasLine("\\[1/7\\] echo-server \\+ tcp-client: .*");
         assertHasLine("  server \\| listening on 127\\.0\\.0\\.1:\\d+");
         assertHasLine("  client \\| > Hello");
         assertHasLine("  client \\| twine");
-        assertHasLine("\\[2/6\\] tcp-server \\+ tcp-client: the seed's tsTserv\\.py and tsTclnt\\.py");
+        assertHasLine("\\[2/7\\] tcp-server \\+ tcp-client: the seed's tsTserv\\.py and tsTclnt\\.py");
         assertHasLine("  server \\| \\.\\.\\.connected from: \\('127\\.0\\.0\\.1', \\d+\\)");
         assertHasLine("  client \\| " + ctime + " World");
-        assertHasLine("\\[3/6\\] udp-server \\+ udp-client: the seed's tsUserv\\.py and tsUclnt\\.py, over UDP");
+        assertHasLine("\\[3/7\\] udp-server \\+ udp-client: the seed's tsUserv\\.py and tsUclnt\\.py, over UDP");
         assertHasLine("  server \\| waiting for message\\.\\.\\.");
         assertHasLine("  server \\| \\.\\.\\.received from and returned to: \\('127\\.0\\.0\\.1', \\d+\\)");
-        assertHasLine("\\[4/6\\] line-server \\+ line-client: .*tsTservSS\\.py and tsTclntSS\\.py.*");
-        assertHasLine("\\[5/6\\] threaded-line-server \\+ line-client: .*");
+        assertHasLine("\\[4/7\\] line-server \\+ line-client: .*tsTservSS\\.py and tsTclntSS\\.py.*");
+        assertHasLine("\\[5/7\\] threaded-line-server \\+ line-client: .*");
         assertHasLine("  client \\| " + ctime + " c");
-        assertHasLine("\\[6/6\\] twisted-server \\+ twisted-client: .*");
+        assertHasLine("\\[6/7\\] twisted-server \\+ twisted-client: .*");
         assertHasLine("  server \\| \\.\\.\\.connected from: 127\\.0\\.0\\.1");
         assertHasLine("  client \\| \\.\\.\\.sending b\\.\\.\\.");
         assertHasLine("  client \\| " + ctime + " b");
-        assertHasLine("All 6 conversations ended cleanly\\..*");
+        assertHasLine("\\[7/7\\] twisted-server \\+ twisted-client: the same pair over a Unix domain socket.*");
+        assertHasLine("  server \\| listening on /.*/twisted-server\\.sock");
+        assertHasLine("  server \\| \\.\\.\\.connected from: unnamed");
+        assertHasLine("  client \\| " + ctime + " local");
+        assertHasLine("All 7 conversations ended cleanly\\..*");
     }
 
     @Test

@@ -65,7 +65,7 @@ class EchoServerTest {
         CapturedOutput log = new CapturedOutput();
         try (ReactorThread rt = ReactorThread.start()) {
             InetSocketAddress bound = rt.call(() -> EchoServer.start(rt.reactor(),
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), log.printStream(), null).address());
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), log.printStream(), null).internetAddress());
             log.awaitLine("listening on 127\\.0\\.0\\.1:" + bound.getPort(), Duration.ofSeconds(5));
             try (Socket socket = new Socket(bound.getAddress(), bound.getPort())) {
                 socket.setSoTimeout(10_000);
@@ -169,7 +169,7 @@ class EchoServerTest {
         try (ReactorThread rt = ReactorThread.start()) {
             InetSocketAddress bound = rt.call(() -> EchoServer.start(rt.reactor(),
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new CapturedOutput().printStream(), null)
-                    .address());
+                    .internetAddress());
             try (Socket socket = new Socket(bound.getAddress(), bound.getPort())) {
                 socket.setSoTimeout(20_000);
                 Thread writer = new Thread(() -> {

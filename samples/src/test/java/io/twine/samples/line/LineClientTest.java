@@ -55,7 +55,7 @@ class LineClientTest {
         CapturedOutput out = new CapturedOutput();
         try (ReactorThread rt = ReactorThread.start()) {
             InetSocketAddress server = rt.call(() -> server(serverName).start(rt.reactor(), LOOPBACK_ANY_PORT,
-                    log.printStream(), null).address());
+                    log.printStream(), null).internetAddress());
             ExitStatus status = converse(rt, server, List.of("a", "c", "", "never sent"), out);
             assertEquals(ExitStatus.OK, status.code());
             assertNull(status.message());
@@ -77,7 +77,7 @@ class LineClientTest {
         CapturedOutput out = new CapturedOutput();
         try (ReactorThread rt = ReactorThread.start()) {
             InetSocketAddress server = rt.call(() -> LineServer.start(rt.reactor(), LOOPBACK_ANY_PORT,
-                    new CapturedOutput().printStream(), (SampleArgs) null).address());
+                    new CapturedOutput().printStream(), (SampleArgs) null).internetAddress());
             assertEquals(ExitStatus.OK, converse(rt, server, List.of("only"), out).code());
             assertEquals("> ", out.lines().get(2));
         }

@@ -45,7 +45,7 @@ class LineInteropTest {
         try (ReactorThread rt = ReactorThread.start()) {
             InetSocketAddress server = rt.call(() -> starter.start(rt.reactor(),
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), log.printStream(), (SampleArgs) null)
-                    .address());
+                    .internetAddress());
             try (PythonPeer client = PythonPeer.start(PythonPeer.PYTHON, "tsTclntSS.py", "127.0.0.1",
                     String.valueOf(server.getPort()))) {
                 client.input("a\nc\n\n");

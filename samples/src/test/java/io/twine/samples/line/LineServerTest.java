@@ -45,7 +45,7 @@ class LineServerTest {
     void startServer() {
         rt = ReactorThread.start();
         address = rt.call(() -> LineServer.start(rt.reactor(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                log.printStream(), new Ctime(SEED_TIME)).address());
+                log.printStream(), new Ctime(SEED_TIME)).internetAddress());
     }
 
     @AfterEach
@@ -107,7 +107,7 @@ class LineServerTest {
         try (ReactorThread other = ReactorThread.start()) {
             CapturedOutput otherLog = new CapturedOutput();
             InetSocketAddress server = other.call(() -> LineServer.start(other.reactor(),
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), otherLog.printStream(), (SampleArgs) null).address());
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), otherLog.printStream(), (SampleArgs) null).internetAddress());
             for (String line : List.of("a", "c")) {
                 try (Socket socket = new Socket(server.getAddress(), server.getPort())) {
                     socket.setSoTimeout(10_000);

@@ -40,7 +40,7 @@ class ThreadedLineServerTest {
         rt = ReactorThread.start();
         address = rt.call(() -> ThreadedLineServer.start(rt.reactor(),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                new ThreadedLineServer(log, new Ctime(SEED_TIME))).address());
+                new ThreadedLineServer(log, new Ctime(SEED_TIME))).internetAddress());
     }
 
     @AfterEach

@@ -82,6 +82,16 @@ public final class PythonPeer implements AutoCloseable {
                 + " (Debian package python3-twisted: apt-get update && apt-get install -y python3-twisted)", onCi());
     }
 
+    /**
+     * Skips the calling test, with the reason, when the command {@code name} (a Debian package of
+     * the same name) does not run with {@code probeArgument}; fails it instead when {@code CI=true}.
+     * For the peers that are not Python, such as {@code socat}.
+     */
+    public static void requireCommand(String name, String probeArgument) {
+        require(runs(name, probeArgument), name + " is not installed (Debian package " + name
+                + ": apt-get update && apt-get install -y " + name + ")", onCi());
+    }
+
     /** True when the environment variable {@code CI} is {@code "true"}, as CI sets it. */
     public static boolean onCi() {
         return "true".equals(System.getenv("CI"));

@@ -40,7 +40,7 @@ class TcpClientTest {
         CapturedOutput out = new CapturedOutput();
         try (ReactorThread rt = ReactorThread.start()) {
             InetSocketAddress server = rt.call(() -> TcpServer.start(rt.reactor(), LOOPBACK_ANY_PORT,
-                    new CapturedOutput().printStream(), null).address());
+                    new CapturedOutput().printStream(), null).internetAddress());
             ExitStatus status = converse(rt, server, List.of("Hello", "World", "", "never sent"), out);
             assertEquals(ExitStatus.OK, status.code());
             assertNull(status.message());
@@ -59,7 +59,7 @@ class TcpClientTest {
         CapturedOutput out = new CapturedOutput();
         try (ReactorThread rt = ReactorThread.start()) {
             InetSocketAddress server = rt.call(() -> TcpServer.start(rt.reactor(), LOOPBACK_ANY_PORT,
-                    new CapturedOutput().printStream(), null).address());
+                    new CapturedOutput().printStream(), null).internetAddress());
             assertEquals(ExitStatus.OK, converse(rt, server, List.of("only"), out).code());
             assertEquals("> ", out.lines().get(2));
         }

@@ -34,7 +34,7 @@ class TcpInteropTest {
         CapturedOutput log = new CapturedOutput();
         try (ReactorThread rt = ReactorThread.start()) {
             InetSocketAddress server = rt.call(() -> TcpServer.start(rt.reactor(),
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), log.printStream(), null).address());
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), log.printStream(), null).internetAddress());
             try (PythonPeer client = PythonPeer.start(PythonPeer.PYTHON, "tsTclnt.py", "127.0.0.1",
                     String.valueOf(server.getPort()))) {
                 client.input("Hello\nWorld\n\n");

@@ -57,7 +57,7 @@ class TcpServerTest {
         CapturedOutput log = new CapturedOutput();
         try (ReactorThread rt = ReactorThread.start()) {
             InetSocketAddress bound = rt.call(() -> TcpServer.start(rt.reactor(),
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), log.printStream(), null).address());
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), log.printStream(), null).internetAddress());
             assertEquals("listening on 127.0.0.1:" + bound.getPort(), log.lines().get(0));
             assertEquals("waiting for connection...", log.lines().get(1));
             try (Socket socket = new Socket(bound.getAddress(), bound.getPort())) {

@@ -32,7 +32,7 @@ class TwistedInteropTest {
         CapturedOutput log = new CapturedOutput();
         try (ReactorThread rt = ReactorThread.start()) {
             InetSocketAddress server = rt.call(() -> TwistedServer.start(rt.reactor(),
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), log.printStream(), null).address());
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), log.printStream(), null).internetAddress());
             try (PythonPeer client = PythonPeer.start(PythonPeer.SYSTEM_PYTHON, "tsTclntTW.py", "127.0.0.1",
                     String.valueOf(server.getPort()))) {
                 client.input("a\nb\n\n");

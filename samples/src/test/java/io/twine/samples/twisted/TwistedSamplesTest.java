@@ -35,7 +35,7 @@ class TwistedSamplesTest {
         CapturedOutput out = new CapturedOutput();
         try (ReactorThread rt = ReactorThread.start()) {
             InetSocketAddress server = rt.call(() -> TwistedServer.start(rt.reactor(), LOOPBACK_ANY_PORT,
-                    log.printStream(), null).address());
+                    log.printStream(), null).internetAddress());
             ExitStatus status = converse(rt, server, List.of("a", "b", ""), out);
             assertEquals(ExitStatus.OK, status.code(), String.valueOf(status));
             List<String> lines = out.lines();

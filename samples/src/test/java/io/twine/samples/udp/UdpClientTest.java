@@ -41,7 +41,7 @@ class UdpClientTest {
 
     private static InetSocketAddress startServer(ReactorThread rt) {
         return rt.call(() -> UdpServer.start(rt.reactor(), LOOPBACK_ANY_PORT, new CapturedOutput().printStream(), null)
-                .address());
+                .internetAddress());
     }
 
     @Test
@@ -135,7 +135,7 @@ class UdpClientTest {
         CapturedOutput out = new CapturedOutput();
         try (ReactorThread rt = ReactorThread.start()) {
             InetSocketAddress server = rt.call(() -> UdpServer.start(rt.reactor(),
-                    new InetSocketAddress(InetAddress.getByName("::1"), 0), log.printStream(), null).address());
+                    new InetSocketAddress(InetAddress.getByName("::1"), 0), log.printStream(), null).internetAddress());
             ExitStatus status = ReactorThread.await(startClient(rt, null, server, List.of("Hello", ""), out, NEVER));
             assertEquals(ExitStatus.OK, status.code(), String.valueOf(status));
             SeedReplies.assertReply("Hello", out.lines().get(1));

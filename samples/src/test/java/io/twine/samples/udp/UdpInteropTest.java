@@ -36,7 +36,7 @@ class UdpInteropTest {
         CapturedOutput log = new CapturedOutput();
         try (ReactorThread rt = ReactorThread.start()) {
             InetSocketAddress server = rt.call(() -> UdpServer.start(rt.reactor(),
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), log.printStream(), null).address());
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), log.printStream(), null).internetAddress());
             try (PythonPeer client = PythonPeer.start(PythonPeer.PYTHON, "tsUclnt.py", "127.0.0.1",
                     String.valueOf(server.getPort()))) {
                 client.input("Hello\nWorld\n\n");

@@ -72,7 +72,7 @@ class UdpServerTest {
         CapturedOutput log = new CapturedOutput();
         try (ReactorThread rt = ReactorThread.start(); DatagramSocket client = client()) {
             InetSocketAddress server = rt.call(() -> UdpServer.start(rt.reactor(), LOOPBACK_ANY_PORT,
-                    log.printStream(), null).address());
+                    log.printStream(), null).internetAddress());
             assertEquals(List.of("listening on 127.0.0.1:" + server.getPort(), "waiting for message..."), log.lines());
             SeedReplies.assertReply("World", exchange(client, server, "World".getBytes(StandardCharsets.UTF_8)));
         }
@@ -83,7 +83,7 @@ class UdpServerTest {
         CapturedOutput log = new CapturedOutput();
         try (ReactorThread rt = ReactorThread.start(); DatagramSocket client = client()) {
             InetSocketAddress server = rt.call(() -> UdpServer.start(rt.reactor(), LOOPBACK_ANY_PORT,
-                    log.printStream(), null).address());
+                    log.printStream(), null).internetAddress());
             byte[] huge = new byte[DatagramTransport.MAX_IPV4_PAYLOAD];
             Arrays.fill(huge, (byte) 'x');
             send(client, server, huge);
