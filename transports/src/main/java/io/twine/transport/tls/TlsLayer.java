@@ -191,6 +191,11 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
         Reason toUser = reason;
         if (reason.kind() == Reason.Kind.CLOSED_BY_PEER && !peerCloseNotifyReceived) {
             toUser = truncated();
+        } else if (peerCloseNotifyReceived && socketFailed(reason)) {
+            // The peer closed cleanly and went away before our close_notify reply reached it (a
+            // Unix socket fails that write with EPIPE, TCP may answer it with a reset). The peer
+            // need not wait for the reply, so the close stays clean.
+            toUser = Reason.closedByPeer();
         }
         Producer registered = producer;
         producer = null;
@@ -236,6 +241,10 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
     /** This layer never half-closes TCP itself; the protocol hears of its own half-close from {@link #finishClosing}. */
     @Override
     public void writeConnectionLost() {}
+
+    private static boolean socketFailed(Reason reason) {
+        return reason.kind() == Reason.Kind.RESET || reason.kind() == Reason.Kind.ERROR;
+    }
 
     private static Reason truncated() {
         return Reason.reset("TLS stream truncated: the peer closed the connection without sending close_notify,"
