@@ -103,6 +103,8 @@ public final class UdpClient {
         private final CompletableFuture<ExitStatus> outcome;
         /** Armed while a reply is awaited. */
         private DelayedCall replyTimer;
+        /** How the conversation ended, once it has; the outcome gets it when the port has closed. */
+        private ExitStatus ending;
 
         Talker(Scheduler timers, InetSocketAddress server, Prompt prompt, PrintStream out, Duration timeout,
                 CompletableFuture<ExitStatus> outcome) {
@@ -116,7 +118,7 @@ public final class UdpClient {
 
         @Override
         public void lineRead(String line) {
-            if (outcome.isDone()) {
+            if (ending != null) {
                 return;
             }
             if (line.isEmpty()) {
@@ -145,7 +147,7 @@ public final class UdpClient {
         /** The reply: printed, then the next line. Anything else (a late reply) is ignored. */
         @Override
         public void datagramReceived(ByteBuffer data, InetSocketAddress sender) {
-            if (replyTimer == null || !replyTimer.isActive() || outcome.isDone()) {
+            if (replyTimer == null || !replyTimer.isActive() || ending != null) {
                 return;
             }
             replyTimer.cancel();
@@ -170,17 +172,30 @@ public final class UdpClient {
                     + " ms: the datagram or its reply was lost (UDP does not resend)"));
         }
 
+        /** Ends the conversation; the outcome completes once the port has closed ({@link #stopProtocol}). */
         private void finish(ExitStatus status) {
-            if (outcome.isDone()) {
+            if (ending != null) {
                 return;
             }
+            ending = status;
             if (replyTimer != null && replyTimer.isActive()) {
                 replyTimer.cancel();
             }
             replyTimer = null;
             prompt.close();
             transport.stopListening();
-            outcome.complete(status);
+        }
+
+        /**
+         * The port has closed: only now is the client over, so whoever waits for the outcome may
+         * count ports and find this one gone. A port closed by the reactor's stop, with the
+         * conversation still going, leaves the outcome incomplete, as before.
+         */
+        @Override
+        public void stopProtocol() {
+            if (ending != null) {
+                outcome.complete(ending);
+            }
         }
     }
 }

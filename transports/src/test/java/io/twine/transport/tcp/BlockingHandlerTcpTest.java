@@ -274,6 +274,7 @@ class BlockingHandlerTcpTest {
     void reactorStopReleasesHandlersBlockedInReadAndInWriteAndRunReturns() throws Exception {
         CompletableFuture<Throwable> reader = new CompletableFuture<>();
         CompletableFuture<Throwable> writer = new CompletableFuture<>();
+        CountDownLatch readerStarted = new CountDownLatch(1);
         MeasuringFactory factory = serve(c -> {
             try {
                 if (c.input().read() == 'w') {
@@ -281,6 +282,7 @@ class BlockingHandlerTcpTest {
                         c.output().write(new byte[64 * 1024]);
                     }
                 }
+                readerStarted.countDown();
                 c.input().read();
                 reader.completeExceptionally(new AssertionError("read returned"));
             } catch (IOException e) {
@@ -292,6 +294,9 @@ class BlockingHandlerTcpTest {
             readerPeer.complete(reading.getLocalSocketAddress());
             reading.getOutputStream().write('r');
             writing.getOutputStream().write('w');
+            // The reader's handler must have started: the bridge skips the handler of a
+            // connection that was lost before its worker ran it.
+            assertTrue(readerStarted.await(60, TimeUnit.SECONDS), "the reader's handler never started");
             while (factory.connections.size() < 2 || !transportQueueFull(factory)) {
                 rt.run(() -> { });
             }

@@ -71,9 +71,12 @@ class TcpDebugModeTest {
                 socket.getOutputStream().write('x');
                 assertEquals('x', socket.getInputStream().read());
                 ReactorThread.await(echo.answered);
-                // Only SlowEcho's: on a loaded machine another callback may be descheduled past the threshold.
+                // Only the reads of SlowEcho's connection (the one with the byte, since the client has
+                // not closed yet): on a loaded machine any other callback may be descheduled past
+                // the threshold too.
                 List<SlowCallback> seen = rt.call(() -> warnings.stream()
-                        .filter(w -> w.protocolClass().equals(SlowEcho.class.getName())).collect(Collectors.toList()));
+                        .filter(w -> SlowEcho.class.getName().equals(w.protocolClass()) && "read".equals(w.callback()))
+                        .collect(Collectors.toList()));
                 assertEquals(1, seen.size(), seen.toString());
                 SlowCallback warning = seen.get(0);
                 assertEquals(CallbackKind.IO, warning.kind());
@@ -89,8 +92,7 @@ class TcpDebugModeTest {
 
     @Test
     void writeAndLoseConnectionFromAnotherThreadThrowSayingToUseCallFromThread() throws Exception {
-        Reactor reactor = new Reactor();
-        reactor.setDebug(true);
+        Reactor reactor = debugReactor();
         CompletableFuture<Transport> made = new CompletableFuture<>();
         try (ReactorThread rt = ReactorThread.start(reactor)) {
             ListeningPort port = rt.call(() -> Tcp.listen(reactor, Loopback.ANY_PORT, Factory.forProtocol(() -> new Protocol() {
@@ -122,13 +124,24 @@ class TcpDebugModeTest {
 
     @Test
     void datagramWriteFromAnotherThreadThrowsInDebugMode() {
-        Reactor reactor = new Reactor();
-        reactor.setDebug(true);
+        Reactor reactor = debugReactor();
         try (ReactorThread rt = ReactorThread.start(reactor)) {
             DatagramTransport udp = rt.call(() -> Udp.listen(reactor, Loopback.ANY_PORT, new DatagramProtocol() { }));
             IllegalStateException thrown = assertThrows(IllegalStateException.class,
-                    () -> udp.write(new byte[1], (InetSocketAddress) udp.getHost()));
+                    () -> udp.write(new byte[1], udp.getHost()));
             assertTrue(thrown.getMessage().contains("callFromThread"), thrown.getMessage());
         }
+    }
+
+    /**
+     * A reactor in debug mode whose slow-callback warnings are dropped: on a loaded machine any
+     * callback may be descheduled past the threshold, which is not what these tests are about and
+     * not for the build's console.
+     */
+    static Reactor debugReactor() {
+        Reactor reactor = new Reactor();
+        reactor.setDebug(true);
+        reactor.setSlowCallbackListener(ignored -> { });
+        return reactor;
     }
 }

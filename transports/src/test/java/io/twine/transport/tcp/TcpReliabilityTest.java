@@ -2,6 +2,7 @@ package io.twine.transport.tcp;
 
 import static io.twine.transport.tcp.Loopback.ANY_PORT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -467,61 +468,91 @@ class TcpReliabilityTest {
 
     // ------------------------------------------------------------------ shutdown
 
-    @Test
-    void stopDeliversEveryQueuedByteToReadersAndAbortsAPeerThatNeverReads() throws Exception {
-        int readers = 16;
-        int perConnection = 8 * 1024 * 1024;
-        rt.run(() -> reactor.setShutdownGracePeriod(Duration.ofSeconds(3)));
-        List<Counting> servers = new CopyOnWriteArrayList<>();
-        ListeningPort port = rt.call(() -> Tcp.listen(reactor, ANY_PORT, Factory.forProtocol(() -> {
+    /** Each connection's server queues {@code bytes} of the pattern as soon as it is made. */
+    private ListeningPort listenWriting(int bytes, List<Counting> servers) {
+        return rt.call(() -> Tcp.listen(reactor, ANY_PORT, Factory.forProtocol(() -> {
             Counting server = new Counting() {
                 @Override
                 public void connectionMade() {
                     super.connectionMade();
-                    transport.write(Loopback.patternBytes(0, perConnection));
+                    transport.write(Loopback.patternBytes(0, bytes));
                 }
             };
             servers.add(server);
             return server;
         })));
-        try (Socket stuck = connect(port)) {
-            while (servers.size() < 1) {
-                rt.call(() -> null);
+    }
+
+    /** Reads the pattern from {@code socket} on a thread of its own until the end of stream. */
+    private static CompletableFuture<Long> readAllOnAThread(Socket socket) {
+        CompletableFuture<Long> bytes = new CompletableFuture<>();
+        new Thread(() -> {
+            try (socket) {
+                bytes.complete(Loopback.readPatternUntilEof(socket.getInputStream(), 65536));
+            } catch (Throwable e) {
+                bytes.completeExceptionally(e);
             }
-            Counting stuckServer = servers.get(0);
+        }).start();
+        return bytes;
+    }
+
+    @Test
+    void stopDeliversEveryQueuedByteToEachReaderAndWaitsForAPeerThatReadsLate() throws Exception {
+        int readers = 16;
+        int perConnection = 8 * 1024 * 1024;
+        // Longer than any test may run: every connection here ends by being read to the end.
+        rt.run(() -> reactor.setShutdownGracePeriod(Duration.ofMinutes(10)));
+        List<Counting> servers = new CopyOnWriteArrayList<>();
+        ListeningPort port = listenWriting(perConnection, servers);
+        try (Socket late = connect(port)) {
             List<Socket> sockets = new ArrayList<>();
-            List<CompletableFuture<Long>> received = new ArrayList<>();
             for (int i = 0; i < readers; i++) {
-                Socket socket = connect(port);
-                sockets.add(socket);
+                sockets.add(connect(port));
             }
             while (servers.size() < readers + 1) {
                 rt.call(() -> null);
             }
             servers.forEach(s -> ReactorThread.await(s.made));
+            Counting lateServer = rt.call(() -> servers.stream()
+                    .filter(s -> s.transport().getPeer().equals(late.getLocalSocketAddress())).findFirst().orElseThrow());
             reactor.stop();  // from this thread; everything below was queued before it
+            List<CompletableFuture<Long>> received = new ArrayList<>();
             for (Socket socket : sockets) {
-                CompletableFuture<Long> bytes = new CompletableFuture<>();
-                received.add(bytes);
-                new Thread(() -> {
-                    try (socket) {
-                        bytes.complete(Loopback.readPatternUntilEof(socket.getInputStream(), 65536));
-                    } catch (Throwable e) {
-                        bytes.completeExceptionally(e);
-                    }
-                }).start();
+                received.add(readAllOnAThread(socket));
             }
             for (CompletableFuture<Long> bytes : received) {
                 assertEquals(perConnection, (long) ReactorThread.await(bytes));
             }
-            Reason stuckReason = ReactorThread.await(stuckServer.lost);
-            assertEquals(Reason.Kind.ABORTED, stuckReason.kind());
-            assertTrue(stuckReason.message().contains("grace period"), stuckReason.message());
             for (Counting server : servers) {
-                if (server != stuckServer) {
+                if (server != lateServer) {
                     assertEquals(Reason.Kind.CLOSED_BY_US, ReactorThread.await(server.lost).kind());
                 }
             }
+            // The peer that has not read holds only its own connection open (its 8 MiB cannot fit in
+            // the socket buffers), and the reactor waits for it.
+            assertFalse(lateServer.lost.isDone(), "the late peer's connection ended before it read");
+            assertTrue(reactor.isRunning(), "the reactor stopped before the late peer read its bytes");
+            assertEquals(perConnection, (long) ReactorThread.await(readAllOnAThread(late)));
+            assertEquals(Reason.Kind.CLOSED_BY_US, ReactorThread.await(lateServer.lost).kind());
+        }
+    }
+
+    @Test
+    void stopAbortsAPeerThatNeverReadsWhenTheGracePeriodEnds() throws Exception {
+        rt.run(() -> reactor.setShutdownGracePeriod(Duration.ofMillis(100)));
+        List<Counting> servers = new CopyOnWriteArrayList<>();
+        ListeningPort port = listenWriting(8 * 1024 * 1024, servers);
+        try (Socket stuck = connect(port)) {
+            while (servers.isEmpty()) {
+                rt.call(() -> null);
+            }
+            Counting stuckServer = servers.get(0);
+            ReactorThread.await(stuckServer.made);
+            reactor.stop();
+            Reason stuckReason = ReactorThread.await(stuckServer.lost);
+            assertEquals(Reason.Kind.ABORTED, stuckReason.kind());
+            assertTrue(stuckReason.message().contains("grace period"), stuckReason.message());
+            assertEquals(1, stuckServer.lostCalls.get());
         }
     }
 }
