@@ -4,9 +4,13 @@
  * <p>{@code io.twine.reactor.spi} is the narrow surface a transport plugs into; it is exported
  * only to the transports module so that user code cannot come to depend on it.
  */
+// "module": the qualified export below names io.twine.transports, which javac cannot see while
+// it compiles this module (it is built after it); the warning that it is "not found" says only that.
+@SuppressWarnings("module")
 module io.twine.reactor {
     // Both are part of the JDK, not dependencies: the metrics MBean and the Flight Recorder events.
-    requires java.management;
+    // Transitive, because ReactorMetricsBean's public methods return ObjectName.
+    requires transitive java.management;
     requires jdk.jfr;
 
     exports io.twine.reactor;

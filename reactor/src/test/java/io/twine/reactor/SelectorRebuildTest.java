@@ -1,6 +1,7 @@
 package io.twine.reactor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.reactor.spi.IoHandler;
 import io.twine.testing.ReactorThread;
@@ -10,6 +11,7 @@ import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -78,13 +80,20 @@ class SelectorRebuildTest {
         Pipe pipe = Pipe.open();
         pipe.source().configureBlocking(false);
         PipeReader reader = new PipeReader(pipe.source());
-        try (ReactorThread rt = ReactorThread.start(reactor)) {
+        try (CapturedLog log = CapturedLog.of("io.twine.reactor"); ReactorThread rt = ReactorThread.start(reactor)) {
             rt.call(() -> reactor.register(pipe.source(), SelectionKey.OP_READ, reader));
             // No polling from here: every cross-thread call wakes the loop, which is not a spin.
             ReactorThread.await(poller.rebuiltTwice);
             pipe.sink().write(ByteBuffer.wrap("still here".getBytes(StandardCharsets.US_ASCII)));
             assertEquals("still here", ReactorThread.await(reader.received));
             assertEquals(2, (int) rt.call(reactor::selectorRebuilds));
+            // Each rebuild is logged once, as a warning that says what happened.
+            List<String> warnings = log.messages();
+            assertEquals(2, warnings.size(), warnings.toString());
+            for (String warning : warnings) {
+                assertTrue(warning.startsWith("select returned early and empty " + Reactor.SPIN_THRESHOLD
+                        + " times in a row; rebuilt the selector"), warning);
+            }
         } finally {
             pipe.sink().close();
         }

@@ -42,8 +42,12 @@ final class BlockingUdpEchoServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         socket.close();
-        thread.join(5_000);
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();  // the socket is closed; the thread ends by itself
+        }
     }
 }

@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.benchmarks.tcp.WritePathBenchmark;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Runs one JMH benchmark through the Runner API the shortest way that still forks, so that the
@@ -36,10 +42,17 @@ class JmhSmokeTest {
                 .shouldFailOnError(true)
                 .build();
 
-        Collection<RunResult> results = new Runner(options).run();
+        // JMH's banner and progress go to a buffer, shown only if the run fails: not to the build's log.
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Collection<RunResult> results;
+        try (PrintStream jmhOut = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+            results = new Runner(options, OutputFormatFactory.createFormatInstance(jmhOut, VerboseMode.NORMAL)).run();
+        } catch (RunnerException e) {
+            throw new AssertionError("JMH failed; its output:\n" + log.toString(StandardCharsets.UTF_8), e);
+        }
 
-        assertEquals(1, results.size());
+        assertEquals(1, results.size(), log.toString(StandardCharsets.UTF_8));
         double score = results.iterator().next().getPrimaryResult().getScore();
-        assertTrue(score > 0, "callbacks per second: " + score);
+        assertTrue(score > 0, "callbacks per second: " + score + "; JMH's output:\n" + log.toString(StandardCharsets.UTF_8));
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.benchmarks.echo.EchoKind;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,14 +24,27 @@ class ShootoutSmokeTest {
 
     @Test
     void twineScenarioARunsEndToEndAndWritesEveryResultFile(@TempDir Path out) throws Exception {
-        List<RunResult> results = Shootout.run(new String[] {
-            "--servers", "twine", "--scenarios", "A", "--warmup", "0.5", "--duration", "1.5",
-            "--time-limit", "120", "--out", out.toString()});
+        // The tool talks to a terminal (progress redrawn with carriage returns): its output goes to
+        // a buffer, shown only if the run fails, not to the build's log.
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        List<RunResult> results;
+        try (PrintStream captured = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+            System.setOut(captured);
+            results = Shootout.run(new String[] {
+                "--servers", "twine", "--scenarios", "A", "--warmup", "0.5", "--duration", "1.5",
+                "--time-limit", "120", "--out", out.toString()});
+        } catch (Exception e) {
+            throw new AssertionError("the shootout failed; it printed:\n" + console.toString(StandardCharsets.UTF_8), e);
+        } finally {
+            System.setOut(stdout);
+        }
+        String printed = console.toString(StandardCharsets.UTF_8);
 
-        assertEquals(1, results.size());
+        assertEquals(1, results.size(), printed);
         RunResult twine = results.get(0);
         assertEquals(EchoKind.TWINE, twine.server);
-        assertEquals(RunResult.Status.OK, twine.status, twine.note);
+        assertEquals(RunResult.Status.OK, twine.status, twine.note + "; the tool printed:\n" + printed);
         assertTrue(twine.messages > 0, "messages echoed while measuring: " + twine.messages);
         assertTrue(twine.p99Micros >= twine.p50Micros, "p99 below p50");
 
