@@ -15,10 +15,11 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * tests that depend on timing, order or state left behind by an earlier run. Not a test itself.
  *
  * <p>{@code java -cp CLASSPATH io.twine.testing.RepeatRunner TIMES CLASS...}, where CLASSPATH
- * is the module's test class path (Surefire writes it into each report, as the property
- * {@code surefire.test.class.path} of {@code target/surefire-reports/TEST-*.xml}) plus this
- * module's {@code target/test-classes}. It prints one line per class, the first failure of each
- * failed run, and exits with 1 if any run failed.
+ * is the test class path of the module that holds the classes followed by this module's (which
+ * holds this runner and the launcher): Surefire writes each into the module's reports, as the
+ * property {@code surefire.test.class.path} of {@code target/surefire-reports/TEST-*.xml}. It
+ * prints one line per class and every failure of each failed run, and exits with 1 if any run
+ * failed.
  */
 public final class RepeatRunner {
 
