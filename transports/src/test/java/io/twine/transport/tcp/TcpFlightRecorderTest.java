@@ -78,14 +78,13 @@ class TcpFlightRecorderTest {
         // back as null from the second recording on. Hence also equals() on the expected value.
         List<RecordedEvent> events = RecordingFile.readAllEvents(file);
         Instant conversationOver = named(events, "io.twine.test.ConversationOver").get(0).getStartTime();
-        // Only the conversation's callbacks: on a loaded machine the read of the peer's close may
-        // be descheduled past the threshold too.
+        // Only the reads of the conversation: on a loaded machine any other callback of the
+        // connection (a flush, the read of the peer's close) may be descheduled past the threshold too.
         List<RecordedEvent> slow = named(events, "io.twine.SlowCallback").stream()
-                .filter(e -> connection.equals(e.getString("connection")))
+                .filter(e -> connection.equals(e.getString("connection")) && "read".equals(e.getString("callback")))
                 .filter(e -> e.getStartTime().isBefore(conversationOver))
                 .collect(Collectors.toList());
         assertEquals(1, slow.size(), slow.toString());
-        assertEquals("read", slow.get(0).getString("callback"));
         assertTrue(slow.get(0).getLong("callbackDuration") >= TcpDebugModeTest.SlowEcho.BUSY.toNanos());
 
         List<RecordedEvent> closed = named(events, "io.twine.ConnectionClosed").stream()
