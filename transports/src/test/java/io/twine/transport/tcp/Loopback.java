@@ -11,6 +11,8 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -78,6 +80,25 @@ final class Loopback {
         }
         throw new AssertionError("expected at most " + limit + " descriptors open, found "
                 + openDescriptors() + ": " + describeDescriptors());
+    }
+
+    /**
+     * Each open descriptor of this process as "number->what it points at" (Linux): the ones a
+     * piece of code leaves open are those in the set after it and not before, whatever other
+     * threads of the JVM closed meanwhile.
+     */
+    static Set<String> openDescriptorSet() throws IOException {
+        Set<String> open = new TreeSet<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            fds.forEach(fd -> {
+                try {
+                    open.add(fd.getFileName() + "->" + Files.readSymbolicLink(fd));
+                } catch (IOException closedMeanwhile) {
+                    // gone between the listing and the look: not open
+                }
+            });
+        }
+        return open;
     }
 
     /** What each open descriptor points at, for a failure message. */
