@@ -50,14 +50,17 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     private DelayedCall resumeAccepting;
     private int openConnections;
     private boolean refusing;
+    /** Null: build each connection here. Else: give each accepted channel to another loop (a group's hand-off). */
+    private final java.util.function.Consumer<SocketChannel> handOff;
 
     // Counters for tests and metrics: what accepting cost over the port's life.
     long acceptAttempts;
     long acceptFailures;
     long refusedOverLimit;
 
-    private TcpListener(Reactor reactor, ServerSocketChannel server, Factory factory, TcpOptions options)
-            throws IOException {
+    private TcpListener(Reactor reactor, ServerSocketChannel server, Factory factory, TcpOptions options,
+            java.util.function.Consumer<SocketChannel> handOff) throws IOException {
+        this.handOff = handOff;
         this.reactor = reactor;
         this.server = server;
         this.factory = factory;
@@ -67,6 +70,15 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
 
     static TcpListener open(Reactor reactor, SocketAddress address, Factory factory, TcpOptions options)
             throws IOException {
+        return open(reactor, address, factory, options, null);
+    }
+
+    /**
+     * Listens like {@link #open(Reactor, SocketAddress, Factory, TcpOptions)}, but with a
+     * {@code handOff} each accepted channel goes to it instead of getting a protocol here.
+     */
+    static TcpListener open(Reactor reactor, SocketAddress address, Factory factory, TcpOptions options,
+            java.util.function.Consumer<SocketChannel> handOff) throws IOException {
         factory.doStart();  // if startFactory throws, nothing is opened and the caller sees why
         boolean unixDomain = Tcp.isUnixDomain(address);
         ServerSocketChannel server = unixDomain
@@ -76,9 +88,12 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
             if (!unixDomain) {
                 server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             }
+            if (options.reusePort()) {
+                server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             server.bind(address, options.backlog());
             server.configureBlocking(false);
-            listener = new TcpListener(reactor, server, factory, options);
+            listener = new TcpListener(reactor, server, factory, options, handOff);
             listener.registration = reactor.register(server, SelectionKey.OP_ACCEPT, listener);
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -110,6 +125,10 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     }
 
     private void accepted(SocketChannel channel) {
+        if (handOff != null) {
+            handOff.accept(channel);
+            return;
+        }
         int limit = options.maxConnections();
         if (limit > 0 && openConnections >= limit) {
             refuseOverLimit(channel, limit);
@@ -155,6 +174,11 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     @Override
     public void connectionClosed(TcpConnection connection, io.twine.protocol.Reason reason) {
         openConnections--;
+    }
+
+    /** The loop this port belongs to. */
+    Reactor reactor() {
+        return reactor;
     }
 
     /** Connections accepted from this port and not yet closed. */

@@ -13,7 +13,7 @@ import java.time.Duration;
  */
 public final class TcpOptions {
 
-    private static final TcpOptions DEFAULTS = new TcpOptions(50, true, false, 0, 0, Duration.ofSeconds(30), 0);
+    private static final TcpOptions DEFAULTS = new TcpOptions(50, true, false, 0, 0, Duration.ofSeconds(30), 0, false);
 
     private final int backlog;
     private final boolean noDelay;
@@ -22,9 +22,10 @@ public final class TcpOptions {
     private final int sendBufferSize;
     private final Duration connectTimeout;
     private final int maxConnections;
+    private final boolean reusePort;
 
     private TcpOptions(int backlog, boolean noDelay, boolean keepAlive, int receiveBufferSize,
-            int sendBufferSize, Duration connectTimeout, int maxConnections) {
+            int sendBufferSize, Duration connectTimeout, int maxConnections, boolean reusePort) {
         this.backlog = backlog;
         this.noDelay = noDelay;
         this.keepAlive = keepAlive;
@@ -32,6 +33,7 @@ public final class TcpOptions {
         this.sendBufferSize = sendBufferSize;
         this.connectTimeout = connectTimeout;
         this.maxConnections = maxConnections;
+        this.reusePort = reusePort;
     }
 
     /**
@@ -50,27 +52,27 @@ public final class TcpOptions {
         if (backlog < 0) {
             throw new IllegalArgumentException("backlog must be zero (system default) or positive, got " + backlog);
         }
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort);
     }
 
     /** TCP_NODELAY: true (the default) sends small segments at once. */
     public TcpOptions withNoDelay(boolean noDelay) {
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort);
     }
 
     /** SO_KEEPALIVE: probe idle connections so that a vanished peer is noticed eventually. */
     public TcpOptions withKeepAlive(boolean keepAlive) {
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort);
     }
 
     /** SO_RCVBUF in bytes; 0 keeps the kernel's default. */
     public TcpOptions withReceiveBufferSize(int bytes) {
-        return new TcpOptions(backlog, noDelay, keepAlive, checkSize("receive", bytes), sendBufferSize, connectTimeout, maxConnections);
+        return new TcpOptions(backlog, noDelay, keepAlive, checkSize("receive", bytes), sendBufferSize, connectTimeout, maxConnections, reusePort);
     }
 
     /** SO_SNDBUF in bytes; 0 keeps the kernel's default. */
     public TcpOptions withSendBufferSize(int bytes) {
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, checkSize("send", bytes), connectTimeout, maxConnections);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, checkSize("send", bytes), connectTimeout, maxConnections, reusePort);
     }
 
     /** How long a connect may take before it fails with a timed-out reason. */
@@ -78,7 +80,7 @@ public final class TcpOptions {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("connect timeout must be positive, got " + timeout);
         }
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, timeout, maxConnections);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, timeout, maxConnections, reusePort);
     }
 
     /**
@@ -91,7 +93,23 @@ public final class TcpOptions {
         if (maxConnections < 0) {
             throw new IllegalArgumentException("max connections must be zero (no limit) or positive, got " + maxConnections);
         }
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort);
+    }
+
+    /**
+     * Lets several listening sockets bind the same address and port ({@code SO_REUSEPORT}, Linux
+     * and the BSDs), the kernel spreading new connections among them: how a
+     * {@link TcpGroup} gives every loop its own listener. Off by default.
+     *
+     * @throws UnsupportedOperationException at listen time where the platform lacks it
+     */
+    public TcpOptions withReusePort(boolean reusePort) {
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout,
+                maxConnections, reusePort);
+    }
+
+    public boolean reusePort() {
+        return reusePort;
     }
 
     public int backlog() {
@@ -133,6 +151,6 @@ public final class TcpOptions {
     public String toString() {
         return "TcpOptions[backlog=" + backlog + ", noDelay=" + noDelay + ", keepAlive=" + keepAlive
                 + ", receiveBufferSize=" + receiveBufferSize + ", sendBufferSize=" + sendBufferSize
-                + ", connectTimeout=" + connectTimeout + ", maxConnections=" + maxConnections + "]";
+                + ", connectTimeout=" + connectTimeout + ", maxConnections=" + maxConnections + ", reusePort=" + reusePort + "]";
     }
 }

@@ -1,0 +1,224 @@
+package io.twine.reactor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One loop per core: a fixed set of {@link Reactor}s, each running on its own thread, started and
+ * stopped as one. Each loop stays single-threaded: a connection lives on one loop for its whole
+ * life and every callback of it runs on that loop's thread, so state kept per loop needs no lock.
+ *
+ * <p><b>Shared nothing.</b> Listen with a factory <em>per loop</em> (see
+ * {@code io.twine.transport.tcp.TcpGroup}), and keep each loop's state in its own factory. A
+ * protocol reaches another loop only through that loop's {@link Reactor#callFromThread}, which
+ * runs the task on the other loop's thread, in order per calling thread; {@link #forEachOther}
+ * does it for every other loop. One factory shared by every loop is possible, but then it is
+ * called from several threads at once and must be thread-safe itself.
+ *
+ * <p><b>Stopping.</b> {@link #stop()} stops every loop through the same three phases with the
+ * same grace period: the group's {@link ShutdownPhase#BEFORE} triggers run first (on loop 0's
+ * thread, before any loop closes anything), then every loop closes its listeners and lets its
+ * connections flush for the grace period, and once the last loop's {@code run()} has returned,
+ * the group's {@link ShutdownPhase#AFTER} triggers run on that loop's thread. {@link #awaitTermination} waits
+ * for every thread to end.
+ *
+ * <p>Threads: {@link #stop}, {@link #awaitTermination}, {@link #next}, {@link #get},
+ * {@link #size}, {@link #forEachOther} and {@link #isTerminated} are thread-safe; set the group up
+ * ({@link #addShutdownTrigger}, {@link #setShutdownGracePeriod}, listening) before {@link #start}.
+ */
+public final class ReactorGroup {
+
+    private final List<Reactor> loops;
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger nextLoop = new AtomicInteger();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicInteger loopsRunning;
+    private final List<Runnable> beforeTriggers = new CopyOnWriteArrayList<>();
+    private final List<Runnable> afterTriggers = new CopyOnWriteArrayList<>();
+
+    /** A group of one loop per available processor. */
+    public ReactorGroup() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A group of {@code size} loops, not yet started. */
+    public ReactorGroup(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("a group needs at least one loop, got " + size);
+        }
+        List<Reactor> made = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            made.add(new Reactor());
+        }
+        this.loops = List.copyOf(made);
+        this.loopsRunning = new AtomicInteger(size);
+        loops.get(0).addShutdownTrigger(ShutdownPhase.BEFORE, this::groupStopping);
+    }
+
+    /** How many loops. */
+    public int size() {
+        return loops.size();
+    }
+
+    /** Loop {@code index}, from 0. */
+    public Reactor get(int index) {
+        return loops.get(index);
+    }
+
+    /** Every loop, in order. */
+    public List<Reactor> loops() {
+        return loops;
+    }
+
+    /**
+     * The next loop in turn (round robin): where to put an outgoing connection or a piece of
+     * work that may run on any loop. Thread-safe.
+     */
+    public Reactor next() {
+        return loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
+    }
+
+    /**
+     * Runs {@code task} on every loop but {@code self}, each on its own thread through
+     * {@link Reactor#callFromThread}: the way one loop tells the others something (a chat line to
+     * broadcast). Tasks from one calling thread run on each loop in the order they were posted.
+     */
+    public void forEachOther(Reactor self, java.util.function.Consumer<Reactor> task) {
+        Objects.requireNonNull(task, "task");
+        for (Reactor loop : loops) {
+            if (loop != self) {
+                loop.callFromThread(() -> task.accept(loop));
+            }
+        }
+    }
+
+    /**
+     * Adds a group-wide shutdown trigger: {@link ShutdownPhase#BEFORE} triggers run once, on loop
+     * 0's thread, before any loop starts closing; {@link ShutdownPhase#AFTER} triggers run once,
+     * on the thread of the last loop to finish, after its {@code run()} has returned. {@link ShutdownPhase#DURING} is each loop's own:
+     * add it to the loops that need it. Before {@link #start} only.
+     */
+    public void addShutdownTrigger(ShutdownPhase phase, Runnable trigger) {
+        Objects.requireNonNull(trigger, "trigger");
+        checkNotStarted("addShutdownTrigger");
+        switch (Objects.requireNonNull(phase, "phase")) {
+            case BEFORE:
+                beforeTriggers.add(trigger);
+                break;
+            case AFTER:
+                afterTriggers.add(trigger);
+                break;
+            default:
+                throw new IllegalArgumentException("a group-wide trigger runs BEFORE or AFTER; add DURING triggers to the loops");
+        }
+    }
+
+    /** Sets every loop's shutdown grace period (see {@link Reactor#setShutdownGracePeriod}). */
+    public void setShutdownGracePeriod(Duration gracePeriod) {
+        for (Reactor loop : loops) {
+            loop.setShutdownGracePeriod(gracePeriod);
+        }
+    }
+
+    /** Starts every loop on its own thread, named {@code twine-loop-N}. Once only. */
+    public void start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("this group has been started already");
+        }
+        for (int i = 0; i < loops.size(); i++) {
+            Reactor loop = loops.get(i);
+            Thread thread = new Thread(() -> {
+                try {
+                    loop.run();
+                } finally {
+                    loopFinished(loop);
+                }
+            }, "twine-loop-" + i);
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
+    }
+
+    /**
+     * Stops every loop, as {@link Reactor#stop()} stops one, with the group's triggers around
+     * them (see the class comment). Thread-safe and idempotent.
+     */
+    public void stop() {
+        if (stopping.compareAndSet(false, true)) {
+            loops.get(0).stop();  // its BEFORE trigger runs the group's, then stops the others
+        }
+    }
+
+    /**
+     * Waits until every loop's {@code run()} has returned.
+     *
+     * @return true if they all have, false if {@code timeout} passed first
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : threads) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return isTerminated();
+            }
+            TimeUnit.NANOSECONDS.timedJoin(thread, left);
+        }
+        return isTerminated();
+    }
+
+    /** True once the group has started and every loop's thread has ended. */
+    public boolean isTerminated() {
+        if (!started.get()) {
+            return false;
+        }
+        for (Thread thread : threads) {
+            if (thread.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Loop 0's BEFORE phase: the group's BEFORE triggers, then every other loop is told to stop. */
+    private void groupStopping() {
+        stopping.set(true);
+        Reactor first = loops.get(0);
+        for (Runnable trigger : beforeTriggers) {
+            try {
+                trigger.run();
+            } catch (RuntimeException e) {
+                first.reportError("group shutdown trigger (BEFORE)", e);
+            }
+        }
+        for (int i = 1; i < loops.size(); i++) {
+            loops.get(i).stop();
+        }
+    }
+
+    /** A loop's {@code run()} has returned: the last one runs the group's AFTER triggers. */
+    private void loopFinished(Reactor loop) {
+        if (loopsRunning.decrementAndGet() != 0) {
+            return;
+        }
+        for (Runnable trigger : afterTriggers) {
+            try {
+                trigger.run();
+            } catch (RuntimeException e) {
+                loop.reportError("group shutdown trigger (AFTER)", e);
+            }
+        }
+    }
+
+    private void checkNotStarted(String what) {
+        if (started.get()) {
+            throw new IllegalStateException(what + " must be called before start()");
+        }
+    }
+}
