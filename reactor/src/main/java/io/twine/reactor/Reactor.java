@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +51,9 @@ import java.util.function.Consumer;
  * </ol>
  *
  * <p><b>Threads.</b> Every callback runs on the loop thread. The thread-safe methods are
- * {@link #callFromThread}, {@link #stop}, {@link #deferToThread}, {@link #isRunning} and
- * {@link #isInLoopThread}; everything else is loop-only. Before {@code run()} starts, the thread
+ * {@link #callFromThread}, {@link #stop}, {@link #stopAndWait}, {@link #installShutdownHook},
+ * {@link #deferToThread}, {@link #isRunning} and {@link #isInLoopThread}; everything else is
+ * loop-only. Before {@code run()} starts, the thread
  * that will call it may set the reactor up (listen, connect, schedule).
  *
  * <p><b>Errors.</b> An exception thrown by a callback is reported once through the
@@ -95,6 +97,8 @@ public final class Reactor implements Scheduler {
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private final Consumer<Runnable> timerRunner = task -> runCallback("timer", CallbackKind.TIMER, task);
     private final LoopMonitor monitor = new LoopMonitor();
+    /** Opened when {@link #run()} has returned, for {@link #stopAndWait}. */
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     // Two lists swapped on every flush, so that flushing allocates nothing (no copy, no iterator).
     private ArrayList<PendingFlush> pendingFlushes = new ArrayList<>();
@@ -109,7 +113,10 @@ public final class Reactor implements Scheduler {
     private volatile Phase phase = Phase.NOT_STARTED;
     private volatile Thread loopThread;
     private ErrorReporter errors = ErrorReporter.logging("io.twine.reactor");
-    private Duration shutdownGracePeriod = Duration.ofSeconds(5);
+    /** Volatile: the JVM shutdown hook reads it on its own thread. */
+    private volatile Duration shutdownGracePeriod = Duration.ofSeconds(5);
+    /** Guarded by {@code this}; null until {@link #installShutdownHook()}. */
+    private Thread shutdownHook;
     private long shutdownDeadline;
     private ThreadPoolExecutor workers;
     private int maxWorkers = DEFAULT_MAX_WORKERS;
@@ -168,6 +175,8 @@ public final class Reactor implements Scheduler {
             closeEverything();
             phase = Phase.FINISHED;
             loopThread = null;
+            removeShutdownHook();
+            finished.countDown();
         }
     }
 
@@ -326,6 +335,69 @@ public final class Reactor implements Scheduler {
         if (stopRequested.compareAndSet(false, true)) {
             callFromThread(() -> { });  // wakes the selector; the loop itself sees the flag
         }
+    }
+
+    /**
+     * {@link #stop()}, then waits until {@link #run()} has returned: the shutdown triggers have run
+     * and every connection has flushed and closed, or been aborted at the end of the grace period.
+     * So a wait a little longer than the {@linkplain #setShutdownGracePeriod grace period} (plus
+     * whatever the shutdown triggers take) is enough. Returns at once if {@code run()} was never
+     * called or has returned.
+     *
+     * <p>Thread-safe, from any thread but the loop's (which would wait for itself).
+     *
+     * @return true if {@code run()} has returned, false if {@code timeout} passed first
+     * @throws IllegalStateException on the loop thread
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public boolean stopAndWait(Duration timeout) throws InterruptedException {
+        if (isInLoopThread()) {
+            throw new IllegalStateException("stopAndWait on the loop thread would wait for itself: call stop()");
+        }
+        stop();
+        if (!runCalled.get()) {
+            return true;
+        }
+        return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Makes the JVM's shutdown (SIGTERM, Ctrl-C, SIGHUP, or {@link System#exit}) stop this reactor
+     * gracefully: a shutdown hook calls {@link #stopAndWait} and waits at most the grace period
+     * plus one second, so queued bytes reach their peers and the "after" triggers run before the
+     * JVM halts. Twisted's reactor installs its signal handlers in the same spirit.
+     *
+     * <p>A JVM shutdown hook is the one way to hear of these signals with the JDK's supported API
+     * alone ({@code sun.misc.Signal} is unsupported and would replace the JVM's own handling).
+     * The hook is removed when {@code run()} returns by itself. A JVM killed with SIGKILL, or
+     * halted, runs no hook. Idempotent.
+     *
+     * <p>Thread-safe; typically called once before {@code run()}.
+     */
+    public synchronized void installShutdownHook() {
+        if (shutdownHook != null || finished.getCount() == 0) {
+            return;
+        }
+        shutdownHook = new Thread(() -> {
+            try {
+                stopAndWait(shutdownGracePeriod.plusSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "twine-shutdown-hook");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    private synchronized void removeShutdownHook() {
+        if (shutdownHook == null || Thread.currentThread() == shutdownHook) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // The JVM is shutting down already: the hook is running, or about to, and returns at once.
+        }
+        shutdownHook = null;
     }
 
     private void advanceShutdown() {

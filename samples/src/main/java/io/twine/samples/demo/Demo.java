@@ -107,6 +107,7 @@ public final class Demo {
     public static int run(List<Conversation> conversations, Duration pause, Console console) {
         Demo demo = new Demo(conversations, pause, console.out());
         demo.reactor.callWhenRunning(demo::introduce);
+        demo.reactor.installShutdownHook();
         console.reactorReady(demo.reactor);
         demo.reactor.run();
         return demo.failures == 0 && demo.next == conversations.size() ? ExitStatus.OK : ExitStatus.FAILED;

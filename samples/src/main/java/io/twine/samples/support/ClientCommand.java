@@ -37,6 +37,7 @@ public final class ClientCommand {
             return ExitStatus.USAGE;
         }
         outcome.whenComplete((status, error) -> reactor.stop());
+        reactor.installShutdownHook();
         console.reactorReady(reactor);
         try {
             reactor.run();

@@ -4,9 +4,6 @@ import io.twine.reactor.Reactor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a server sample from the command line: listen, say where, serve until Ctrl-C (or, in a
@@ -16,8 +13,6 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread: runs the reactor on the calling thread.
  */
 public final class ServerCommand {
-
-    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
     private ServerCommand() {}
 
@@ -46,24 +41,10 @@ public final class ServerCommand {
             console.err().println(name + ": cannot listen on " + where(args) + ": " + cause.getMessage());
             return ExitStatus.FAILED;
         }
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            // Ctrl-C: stop in order (listeners, then connections flush) before the JVM exits.
-            reactor.stop();
-            try {
-                finished.await(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, name + "-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            console.reactorReady(reactor);
-            reactor.run();
-        } finally {
-            finished.countDown();
-            removeHook(hook);
-        }
+        // Ctrl-C: stop in order (listeners, then connections flush) before the JVM exits.
+        reactor.installShutdownHook();
+        console.reactorReady(reactor);
+        reactor.run();
         console.out().flush();
         return ExitStatus.OK;
     }
@@ -90,13 +71,5 @@ public final class ServerCommand {
             // reported already by the caller's first call
         }
         return args.string("host") + ":" + args.string("port");
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // The JVM is already shutting down: the hook is what stopped us.
-        }
     }
 }
