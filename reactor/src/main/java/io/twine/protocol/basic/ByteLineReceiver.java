@@ -1,6 +1,5 @@
 package io.twine.protocol.basic;
 
-import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,23 +13,28 @@ import java.util.Objects;
  * variant that decodes each line to a {@code String}.
  *
  * <p><b>Raw mode.</b> {@link #setRawMode()} sends everything after the current line to
- * {@link #rawDataReceived(ByteBuffer)} instead, until {@link #setLineMode(ByteBuffer)} switches
- * back; the bytes given to {@code setLineMode} (typically what the raw handler did not consume)
- * are parsed as lines before anything read later. A protocol can so read headers as lines and a
- * body as raw bytes, as HTTP does.
+ * {@link #rawDataReceived(ByteBuffer)} instead, until {@link #setLineMode} switches back. Called
+ * from {@code rawDataReceived} with the buffer it was given, {@link #setLineMode(ByteBuffer)}
+ * hands back the bytes the raw handler did not consume, which are then parsed as lines before
+ * anything read later. A protocol can so read headers as lines and a body as raw bytes, as HTTP
+ * does.
  *
  * <p><b>Limits.</b> A line longer than {@link #getMaxLength()} bytes (default 16,384; the
  * delimiter does not count) is never delivered: {@link #lineLengthExceeded(int)} is called
  * instead, which by default closes the connection with a {@link Reason.Kind#LIMIT_EXCEEDED}
  * reason. A line of exactly the maximum is accepted, whatever the chunking. Between reads this
  * protocol holds at most the maximum length plus the delimiter's length minus one bytes, whatever
- * the peer sends.
+ * the peer sends (more only while paused: the rest of the read that paused it).
+ *
+ * <p><b>Pausing.</b> It is a {@link FrameReceiver}: while paused it delivers no line (nor raw
+ * data), not even one already received, and resumes with the next one. Registering it as its
+ * transport's producer ({@code transport.registerProducer(this, true)} in
+ * {@code connectionMade}) bounds a request/reply server's memory however a client pipelines.
  *
  * <p><b>Cost.</b> Parsing is linear in the input however it is chunked: each byte is scanned
- * once, and copied at most once, only when its line spans two reads. A line that lies within one
- * read is handed over as a window on the read buffer itself: no copy and no allocation. The
- * buffer kept for lines that span reads grows to the longest such line and is reused, so in
- * steady state nothing is allocated per line.
+ * once. A line that lies within one read is handed over as a window on the read buffer itself:
+ * no copy and no allocation. Bytes of a line that spans reads are copied once into a buffer that
+ * grows to the longest such line and is reused, so in steady state nothing is allocated per line.
  *
  * <p><b>Closing.</b> Once the transport is closing ({@code loseConnection}, an abort, or a limit
  * exceeded), lines still buffered or still in the current read are dropped, never delivered.
@@ -41,7 +45,7 @@ import java.util.Objects;
  *
  * <p>Thread: loop only, like every protocol.
  */
-public abstract class ByteLineReceiver extends Protocol {
+public abstract class ByteLineReceiver extends FrameReceiver {
 
     /** The default maximum line length in bytes, without the delimiter: 16,384. */
     public static final int DEFAULT_MAX_LENGTH = 16_384;
@@ -50,29 +54,34 @@ public abstract class ByteLineReceiver extends Protocol {
     private static final long LOW_SEVEN_BITS = 0x7F7F_7F7F_7F7F_7F7FL;
 
     private byte[] delimiter = CRLF;
-    private int maxLength = DEFAULT_MAX_LENGTH;
-    /** The start of a line whose end has not arrived yet; or, while discarding, the last bytes seen. */
-    private final ByteAccumulator partial = new ByteAccumulator();
+    private int maxLength;
+    /** Bytes after the position already searched without finding the start of a delimiter. */
+    private int searched;
     private boolean rawMode;
     /** After a too-long line that did not close the connection: skipping to the next delimiter. */
     private boolean discarding;
-    /** Inside {@link #dataReceived}: switches of mode take effect at the next line. */
-    private boolean parsing;
-    private boolean inRawCallback;
-    /** Bytes handed back by {@code setLineMode(extra)} from the raw handler, parsed next. */
-    private ByteBuffer handedBack;
+    /** The buffer being handed to {@code rawDataReceived}, while it runs; else null. */
+    private ByteBuffer rawInput;
+    private boolean inLineCallback;
+    /** {@code setLineMode(rawInput)} was called: the raw handler's leftovers are parsed as lines. */
+    private boolean handedBack;
+
+    protected ByteLineReceiver() {
+        setMaxLength(DEFAULT_MAX_LENGTH);
+    }
 
     /**
      * A complete line arrived, without its delimiter. {@code line} holds it between its position
-     * and limit; it is valid only during this call. Called on the loop thread, never after the
-     * transport started closing.
+     * and limit; it is valid only during this call. Called on the loop thread, never while paused
+     * or after the transport started closing.
      */
     public abstract void lineReceived(ByteBuffer line);
 
     /**
-     * Bytes arrived in raw mode. {@code data} is valid only during this call. The default throws
-     * {@link UnsupportedOperationException}: a protocol that calls {@link #setRawMode()} must
-     * override it.
+     * Bytes arrived in raw mode. {@code data} is valid only during this call; what it leaves
+     * unconsumed is dropped, unless handed back with {@link #setLineMode(ByteBuffer)}. The
+     * default throws {@link UnsupportedOperationException}: a protocol that calls
+     * {@link #setRawMode()} must override it.
      */
     public void rawDataReceived(ByteBuffer data) {
         throw new UnsupportedOperationException(getClass().getName()
@@ -121,6 +130,8 @@ public abstract class ByteLineReceiver extends Protocol {
             throw new IllegalArgumentException("the delimiter must be at least one byte");
         }
         this.delimiter = delimiter.clone();
+        searched = 0;
+        updateMaxFrameLength();
     }
 
     /** The longest line accepted, in bytes, without the delimiter. */
@@ -138,16 +149,16 @@ public abstract class ByteLineReceiver extends Protocol {
             throw new IllegalArgumentException("the maximum line length must be positive, got " + maxLength);
         }
         this.maxLength = maxLength;
+        updateMaxFrameLength();
+    }
+
+    private void updateMaxFrameLength() {
+        setMaxFrameLength((int) Math.min(Integer.MAX_VALUE - 8, (long) maxLength + delimiter.length));
     }
 
     /** True between {@link #setRawMode()} and {@link #setLineMode}. */
     public final boolean isRawMode() {
         return rawMode;
-    }
-
-    /** How many bytes this protocol holds between reads: the start of an unfinished line. */
-    public final int bufferedBytes() {
-        return partial.size();
     }
 
     /**
@@ -158,249 +169,116 @@ public abstract class ByteLineReceiver extends Protocol {
         rawMode = true;
     }
 
-    /** Switches back to splitting lines, from the next read on. */
+    /** Switches back to splitting lines; from {@code rawDataReceived}, with the next read. */
     public final void setLineMode() {
         rawMode = false;
+        searched = 0;
     }
 
     /**
      * Switches back to splitting lines and parses {@code extra} (what the raw handler did not
      * consume) as the bytes that come next, before anything read later. From
-     * {@code rawDataReceived} the parsing happens once it returns; elsewhere (a timer, say) at
-     * once. {@code extra} must stay valid until then: the rest of the buffer given to
-     * {@code rawDataReceived} does.
+     * {@code rawDataReceived}, {@code extra} must be the buffer it was given, its position at the
+     * first byte not consumed; elsewhere (a timer, say) any buffer, parsed at once.
      *
-     * @throws IllegalStateException if called with bytes from {@code lineReceived}: there is no
+     * @throws IllegalStateException if called from {@code lineReceived} with bytes: there is no
      *     place for them before the rest of the current read; split them yourself
+     * @throws IllegalArgumentException if called from {@code rawDataReceived} with another buffer
      */
     public final void setLineMode(ByteBuffer extra) {
-        rawMode = false;
+        setLineMode();
         if (extra == null || !extra.hasRemaining()) {
             return;
         }
-        if (!parsing) {
-            dataReceived(extra);
-        } else if (inRawCallback && handedBack == null) {
-            handedBack = extra;
-        } else {
-            throw new IllegalStateException("setLineMode(extra) with bytes may be called once from rawDataReceived, "
+        if (rawInput != null) {
+            if (extra != rawInput) {
+                throw new IllegalArgumentException("from rawDataReceived, hand back the buffer it was given, "
+                        + "its position at the first byte not consumed");
+            }
+            handedBack = true;
+        } else if (inLineCallback) {
+            throw new IllegalStateException("setLineMode(extra) with bytes may be called from rawDataReceived, "
                     + "or outside dataReceived");
+        } else {
+            dataReceived(extra);
         }
     }
 
     // ------------------------------------------------------------------ parsing
 
-    /**
-     * Splits {@code data} into lines (or hands it on in raw mode). Called by the transport; an
-     * override must call this one to keep the framing.
-     *
-     * @throws IllegalStateException if called again from inside one of this protocol's callbacks
-     */
+    /** One line, one run of raw data, or a step of skipping a too-long line. */
     @Override
-    public void dataReceived(ByteBuffer data) {
-        if (parsing) {
-            throw new IllegalStateException("dataReceived called from inside a line or raw-data callback");
+    protected final void decodeFrame(ByteBuffer in) {
+        if (rawMode) {
+            decodeRaw(in);
+        } else if (discarding) {
+            skipTooLongLine(in);
+        } else {
+            decodeLine(in);
         }
-        parsing = true;
+    }
+
+    private void decodeRaw(ByteBuffer in) {
+        rawInput = in;
+        handedBack = false;
         try {
-            ByteBuffer current = data;
-            while (current != null && !isClosing()) {
-                if (!rawMode) {
-                    parseLines(current);
-                }
-                // Raw from the start, or raw mode began in a line callback: the rest goes raw.
-                if (rawMode && current.hasRemaining() && !isClosing()) {
-                    inRawCallback = true;
-                    try {
-                        rawDataReceived(current);
-                    } finally {
-                        inRawCallback = false;
-                    }
-                }
-                current = handedBack;
-                handedBack = null;
-            }
+            rawDataReceived(in);
         } finally {
-            parsing = false;
-            handedBack = null;
+            rawInput = null;
+        }
+        if (!handedBack) {
+            in.position(in.limit());
         }
     }
 
-    /**
-     * Delivers every line of {@code data}; returns when it is used up, when the transport is
-     * closing, or when raw mode began (then {@code data}'s position is at the first raw byte).
-     */
-    private void parseLines(ByteBuffer data) {
-        while (data.hasRemaining()) {
-            if (discarding) {
-                skipTooLongLine(data);
-            } else if (!partial.isEmpty()) {
-                finishPartialLine(data);
-            } else {
-                int start = data.position();
-                int end = indexOf(data, start, delimiter);
-                if (end < 0) {
-                    keepUnfinishedLine(data);
-                    return;
-                }
-                int length = end - start;
-                int next = end + delimiter.length;
-                if (length > maxLength) {
-                    data.position(next);
-                    lineLengthExceeded(length);
-                } else {
-                    // The line is handed over as a window on the read buffer itself: no copy.
-                    int limit = data.limit();
-                    data.limit(end);
-                    lineReceived(data);
-                    data.limit(limit).position(next);
-                }
-            }
-            if (rawMode || isClosing()) {
-                return;
-            }
-        }
-    }
-
-    /** No delimiter in the rest of {@code data}: keep it as the start of a line, if within the limit. */
-    private void keepUnfinishedLine(ByteBuffer data) {
-        int length = data.remaining();
-        // Up to delimiter.length - 1 trailing bytes may begin the delimiter, not the line.
-        if (length - (delimiter.length - 1) > maxLength) {
-            startDiscarding(data, length);
-        } else {
-            partial.append(data, length);
-        }
-    }
-
-    /** {@code partial} holds the start of a line: look for its end in {@code data}. */
-    private void finishPartialLine(ByteBuffer data) {
-        int straddling = delimiterStraddlingBoundary(data);
-        if (straddling > 0) {
-            data.position(data.position() + delimiter.length - straddling);
-            deliverPartial(partial.size() - straddling);
-            return;
-        }
-        int start = data.position();
-        int end = indexOf(data, start, delimiter);
-        if (end >= 0) {
-            int length = partial.size() + (end - start);
-            if (length > maxLength) {
-                partial.clear();
-                data.position(end + delimiter.length);
-                lineLengthExceeded(length);
-            } else {
-                partial.append(data, end - start);
-                data.position(end + delimiter.length);
-                deliverPartial(length);
+    private void decodeLine(ByteBuffer in) {
+        int start = in.position();
+        int end = indexOf(in, start + searched, delimiter);
+        if (end < 0) {
+            // The last delimiter.length - 1 bytes may begin a delimiter: search them again.
+            int seen = in.remaining() - (delimiter.length - 1);
+            searched = Math.max(0, seen);
+            if (seen > maxLength) {
+                startDiscarding(in, seen);
             }
             return;
         }
-        int seen = partial.size() + data.remaining();
-        if (seen - (delimiter.length - 1) > maxLength) {
-            startDiscarding(data, seen);
-        } else {
-            partial.append(data, data.remaining());
-        }
-    }
-
-    private void deliverPartial(int length) {
+        searched = 0;
+        int length = end - start;
+        int next = end + delimiter.length;
         if (length > maxLength) {
-            partial.clear();
+            in.position(next);
             lineLengthExceeded(length);
             return;
         }
-        ByteBuffer line = partial.view(length);
-        // Cleared before the callback, which may switch modes; the view still holds the bytes.
-        partial.clear();
-        lineReceived(line);
+        int limit = in.limit();
+        in.limit(end);
+        inLineCallback = true;
+        try {
+            lineReceived(in);
+        } finally {
+            inLineCallback = false;
+        }
+        in.limit(limit).position(next);
     }
 
-    /**
-     * The line being read is already longer than the limit. Keeps only the last bytes, which may
-     * begin the delimiter that ends it, then reports the length seen.
-     */
-    private void startDiscarding(ByteBuffer data, int seen) {
-        keepTail(data);
+    /** The line being read is already longer than the limit: keep only what may begin its delimiter. */
+    private void startDiscarding(ByteBuffer in, int seen) {
+        in.position(in.limit() - (delimiter.length - 1));
+        searched = 0;
         discarding = true;
-        lineLengthExceeded(seen - (delimiter.length - 1));
+        lineLengthExceeded(seen);
     }
 
     /** Discarding a too-long line: drop bytes up to and including the next delimiter. */
-    private void skipTooLongLine(ByteBuffer data) {
-        int straddling = delimiterStraddlingBoundary(data);
-        if (straddling > 0) {
-            data.position(data.position() + delimiter.length - straddling);
-            stopDiscarding();
-            return;
-        }
-        int end = indexOf(data, data.position(), delimiter);
+    private void skipTooLongLine(ByteBuffer in) {
+        int end = indexOf(in, in.position(), delimiter);
         if (end >= 0) {
-            data.position(end + delimiter.length);
-            stopDiscarding();
-        } else {
-            keepTail(data);
+            in.position(end + delimiter.length);
+            discarding = false;
+        } else if (in.remaining() >= delimiter.length) {
+            in.position(in.limit() - (delimiter.length - 1));
         }
-    }
-
-    private void stopDiscarding() {
-        discarding = false;
-        partial.clear();
-    }
-
-    /** Consumes {@code data}, keeping in {@code partial} only what may begin a delimiter. */
-    private void keepTail(ByteBuffer data) {
-        int keep = delimiter.length - 1;
-        int remaining = data.remaining();
-        if (remaining >= keep) {
-            partial.clear();
-            data.position(data.limit() - keep);
-            partial.append(data, keep);
-        } else {
-            partial.append(data, remaining);
-            partial.keepLast(keep);
-        }
-    }
-
-    /**
-     * How many bytes at the end of {@code partial} begin a delimiter that {@code data} completes:
-     * the largest such count (the earliest delimiter), or 0. Only the last
-     * {@code delimiter.length - 1} bytes can, since {@code partial} never holds a whole one.
-     */
-    private int delimiterStraddlingBoundary(ByteBuffer data) {
-        byte[] delim = delimiter;
-        int held = partial.size();
-        int start = data.position();
-        int available = data.remaining();
-        for (int inPartial = Math.min(delim.length - 1, held); inPartial > 0; inPartial--) {
-            int inData = delim.length - inPartial;
-            if (inData > available) {
-                continue;
-            }
-            if (matchesPartialTail(delim, inPartial) && matchesAt(data, start, delim, inPartial, inData)) {
-                return inPartial;
-            }
-        }
-        return 0;
-    }
-
-    private boolean matchesPartialTail(byte[] delim, int count) {
-        int from = partial.size() - count;
-        for (int i = 0; i < count; i++) {
-            if (partial.get(from + i) != delim[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean matchesAt(ByteBuffer data, int at, byte[] delim, int delimFrom, int count) {
-        for (int i = 0; i < count; i++) {
-            if (data.get(at + i) != delim[delimFrom + i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -442,14 +320,19 @@ public abstract class ByteLineReceiver extends Protocol {
         return -1;
     }
 
-    private boolean isClosing() {
-        return transport != null && !transport.isConnected();
+    private static boolean matchesAt(ByteBuffer data, int at, byte[] delim, int delimFrom, int count) {
+        for (int i = 0; i < count; i++) {
+            if (data.get(at + i) != delim[delimFrom + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public String toString() {
         return getClass().getName() + "[delimiter=" + Arrays.toString(delimiter) + ", maxLength=" + maxLength
-                + (rawMode ? ", raw" : "") + ", buffered=" + partial.size() + "]";
+                + (rawMode ? ", raw" : "") + ", buffered=" + bufferedBytes() + "]";
     }
 
     /** For subclasses that write the delimiter themselves; not copied. */

@@ -1,6 +1,5 @@
 package io.twine.protocol.basic;
 
-import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -15,19 +14,21 @@ import java.util.Objects;
  * {@link #lengthLimitExceeded(long)} is called as soon as its prefix is read, and by default
  * closes the connection with a {@link Reason.Kind#LIMIT_EXCEEDED} reason. An override that keeps
  * the connection open makes this protocol skip that message's bytes and go on. Between reads it
- * holds at most the maximum length plus an unfinished prefix, whatever the peer sends.
+ * holds at most the maximum length plus the prefix, whatever the peer sends (more only while
+ * paused: the rest of the read that paused it).
  *
- * <p><b>Cost.</b> Linear in the input however it is chunked. A message that lies within one read
- * is handed over as a window on the read buffer, with no copy; one that spans reads is copied
- * once into a buffer that grows to the longest such message and is reused. Sending allocates
- * nothing: the prefix goes through a small array this protocol reuses (the transport copies it).
+ * <p><b>Pausing and cost.</b> It is a {@link FrameReceiver}: paused, it delivers no message, not
+ * even one already received (the one-line recipe for request/reply servers is there). A message
+ * that lies within one read is handed over as a window on the read buffer, with no copy; one that
+ * spans reads is copied once into a buffer that is reused. Sending allocates nothing: the prefix
+ * goes through a small array this protocol reuses (the transport copies it).
  *
  * <p><b>Closing.</b> Once the transport is closing, messages still buffered or still in the
  * current read are dropped, never delivered.
  *
  * <p>Thread: loop only.
  */
-public abstract class IntNStringReceiver extends Protocol {
+public abstract class IntNStringReceiver extends FrameReceiver {
 
     /** The default maximum message length in bytes, where the prefix allows it: 99,999. */
     public static final int DEFAULT_MAX_LENGTH = 99_999;
@@ -37,13 +38,7 @@ public abstract class IntNStringReceiver extends Protocol {
     private final long prefixMax;
     private int maxLength;
 
-    private final ByteAccumulator body = new ByteAccumulator();
     private final byte[] outgoingPrefix;
-    /** The length being read from a prefix split across reads, and how many of its bytes arrived. */
-    private long prefixValue;
-    private int prefixBytesSeen;
-    /** The length of the message being read, or -1 while reading a prefix. */
-    private int expected = -1;
     /** Bytes still to drop of a message over the limit whose handler kept the connection. */
     private long skipping;
 
@@ -51,14 +46,14 @@ public abstract class IntNStringReceiver extends Protocol {
     IntNStringReceiver(int prefixLength) {
         this.prefixLength = prefixLength;
         this.prefixMax = (1L << (8 * prefixLength)) - 1;
-        this.maxLength = (int) Math.min(DEFAULT_MAX_LENGTH, prefixMax);
         this.outgoingPrefix = new byte[prefixLength];
+        setMaxLength((int) Math.min(DEFAULT_MAX_LENGTH, prefixMax));
     }
 
     /**
      * A complete message arrived. {@code message} holds it between its position and limit (its
      * prefix is not included) and is valid only during this call: copy what you keep. Called on
-     * the loop thread, never after the transport started closing.
+     * the loop thread, never while paused or after the transport started closing.
      */
     public abstract void stringReceived(ByteBuffer message);
 
@@ -130,107 +125,50 @@ public abstract class IntNStringReceiver extends Protocol {
                     + " for a " + prefixLength + "-byte prefix, got " + maxLength);
         }
         this.maxLength = maxLength;
-    }
-
-    /** How many bytes this protocol holds between reads: an unfinished prefix and message. */
-    public final int bufferedBytes() {
-        return prefixBytesSeen + body.size();
+        setMaxFrameLength(maxLength + prefixLength);
     }
 
     // ------------------------------------------------------------------ parsing
 
-    /** Splits {@code data} into messages. Called by the transport; an override must call this one. */
+    /** One message, or the bytes of a refused one being skipped. */
     @Override
-    public void dataReceived(ByteBuffer data) {
-        while (!isClosing()) {
-            if (skipping > 0) {
-                int n = (int) Math.min(skipping, data.remaining());
-                data.position(data.position() + n);
-                skipping -= n;
-            }
-            if (!data.hasRemaining()) {
-                return;
-            }
-            if (expected < 0 && !readPrefix(data)) {
-                return;
-            }
-            if (expected >= 0 && !readBody(data)) {
-                return;
-            }
+    protected final void decodeFrame(ByteBuffer in) {
+        int start = in.position();
+        if (skipping > 0) {
+            int n = (int) Math.min(skipping, in.remaining());
+            in.position(start + n);
+            skipping -= n;
+            return;
         }
-    }
-
-    /** Reads a prefix; false when {@code data} ended first. Sets {@code expected}, or {@code skipping}. */
-    private boolean readPrefix(ByteBuffer data) {
-        long length;
-        if (prefixBytesSeen == 0 && data.remaining() >= prefixLength) {
-            length = readUnsigned(data);
-        } else {
-            while (prefixBytesSeen < prefixLength) {
-                if (!data.hasRemaining()) {
-                    return false;
-                }
-                prefixValue = (prefixValue << 8) | (data.get() & 0xFF);
-                prefixBytesSeen++;
-            }
-            length = prefixValue;
-            prefixValue = 0;
-            prefixBytesSeen = 0;
+        if (in.remaining() < prefixLength) {
+            return;
         }
+        long length = readUnsigned(in, start);
         if (length > maxLength) {
+            in.position(start + prefixLength);
             skipping = length;
             lengthLimitExceeded(length);
-            return true;
+            return;
         }
-        expected = (int) length;
-        return true;
+        int end = start + prefixLength + (int) length;
+        if (end > in.limit()) {
+            return;
+        }
+        int limit = in.limit();
+        in.limit(end).position(start + prefixLength);
+        stringReceived(in);
+        in.limit(limit).position(end);
     }
 
-    private long readUnsigned(ByteBuffer data) {
-        int at = data.position();
-        long length;
+    private long readUnsigned(ByteBuffer in, int at) {
         switch (prefixLength) {
             case 1:
-                length = data.get(at) & 0xFFL;
-                break;
+                return in.get(at) & 0xFFL;
             case 2:
-                length = data.getShort(at) & 0xFFFFL;
-                break;
+                return in.getShort(at) & 0xFFFFL;
             default:
-                length = data.getInt(at) & 0xFFFF_FFFFL;
-                break;
+                return in.getInt(at) & 0xFFFF_FFFFL;
         }
-        data.position(at + prefixLength);
-        return length;
-    }
-
-    /** Reads the body of the current message; false when {@code data} ended first. */
-    private boolean readBody(ByteBuffer data) {
-        if (body.isEmpty() && data.remaining() >= expected) {
-            // The whole message is in this read: hand it over as a window, no copy.
-            int start = data.position();
-            int end = start + expected;
-            int limit = data.limit();
-            expected = -1;
-            data.limit(end);
-            stringReceived(data);
-            data.limit(limit).position(end);
-            return true;
-        }
-        int n = Math.min(expected - body.size(), data.remaining());
-        body.append(data, n);
-        if (body.size() < expected) {
-            return false;
-        }
-        ByteBuffer message = body.view(expected);
-        expected = -1;
-        body.clear();
-        stringReceived(message);
-        return true;
-    }
-
-    private boolean isClosing() {
-        return transport != null && !transport.isConnected();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.twine.protocol.basic;
 
-import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,44 +18,48 @@ import java.nio.charset.StandardCharsets;
  * its digits pass the limit, before the colon: {@link #lengthLimitExceeded(long)} is called,
  * which by default closes the connection with a {@link Reason.Kind#LIMIT_EXCEEDED} reason.
  * Either way the stream cannot be resynchronised, so nothing more is parsed. Between reads this
- * protocol holds at most the maximum length bytes.
+ * protocol holds at most the maximum length plus the comma (more only while paused: the rest of
+ * the read that paused it).
  *
- * <p><b>Cost.</b> Linear in the input however it is chunked; a message within one read is
- * handed over as a window on the read buffer (no copy); one that spans reads is copied once into
- * a reused buffer. Messages are delivered only once their comma has arrived.
+ * <p><b>Pausing and cost.</b> It is a {@link FrameReceiver}: paused, it delivers no message, not
+ * even one already received. A message within one read is handed over as a window on the read
+ * buffer (no copy); one that spans reads is copied once into a reused buffer. Messages are
+ * delivered only once their comma has arrived.
  *
  * <p><b>Closing.</b> Once the transport is closing, messages still buffered or still in the
  * current read are dropped, never delivered.
  *
  * <p>Thread: loop only.
  */
-public abstract class NetstringReceiver extends Protocol {
+public abstract class NetstringReceiver extends FrameReceiver {
 
     /** The default maximum message length in bytes: 99,999. */
     public static final int DEFAULT_MAX_LENGTH = 99_999;
-
-    private enum State { LENGTH, BODY, COMMA }
 
     private static final byte COLON = ':';
     private static final byte COMMA = ',';
     /** Never changed; transports copy what they are given. */
     private static final byte[] COMMA_BYTES = {COMMA};
 
-    private int maxLength = DEFAULT_MAX_LENGTH;
-    private final ByteAccumulator body = new ByteAccumulator();
+    private int maxLength;
     /** The digits and colon of an outgoing length, written into this reused array. */
     private final byte[] outgoingLength = new byte[11];
 
-    private State state = State.LENGTH;
+    /** The length being read (its digits are consumed as they arrive), or of the message after the colon. */
     private long length;
     private int digits;
+    private boolean colonSeen;
     /** The peer broke the format or a limit: ignore everything it sends from now on. */
     private boolean broken;
+
+    protected NetstringReceiver() {
+        setMaxLength(DEFAULT_MAX_LENGTH);
+    }
 
     /**
      * A complete message arrived (its comma too). {@code message} holds it between its position
      * and limit and is valid only during this call: copy what you keep. Called on the loop thread,
-     * never after the transport started closing.
+     * never while paused or after the transport started closing.
      */
     public abstract void stringReceived(ByteBuffer message);
 
@@ -122,11 +125,7 @@ public abstract class NetstringReceiver extends Protocol {
                     + (Integer.MAX_VALUE - 8) + ", got " + maxLength);
         }
         this.maxLength = maxLength;
-    }
-
-    /** How many bytes of an unfinished message this protocol holds between reads. */
-    public final int bufferedBytes() {
-        return body.size();
+        setMaxFrameLength(maxLength + 1);
     }
 
     /** True once the peer broke the format or a limit; nothing it sends is parsed any more. */
@@ -136,35 +135,45 @@ public abstract class NetstringReceiver extends Protocol {
 
     // ------------------------------------------------------------------ parsing
 
-    /** Splits {@code data} into netstrings. Called by the transport; an override must call this one. */
+    /** The digits and colon of a length as they arrive; then, once the body and comma are all here, the message. */
     @Override
-    public void dataReceived(ByteBuffer data) {
-        while (data.hasRemaining() && !broken && !isClosing()) {
-            switch (state) {
-                case LENGTH:
-                    readLength(data);
-                    break;
-                case BODY:
-                    readBody(data);
-                    break;
-                default:
-                    readComma(data);
-                    break;
-            }
+    protected final void decodeFrame(ByteBuffer in) {
+        if (broken) {
+            in.position(in.limit());
+            return;
         }
+        if (!colonSeen) {
+            readLength(in);
+            return;
+        }
+        int start = in.position();
+        int end = start + (int) length;
+        if (end >= in.limit()) {
+            return;  // the body or its comma is still to come
+        }
+        if (in.get(end) != COMMA) {
+            in.position(end);
+            malformed("',' after the " + length + "-byte message", in.get(end));
+            return;
+        }
+        colonSeen = false;
+        length = 0;
+        digits = 0;
+        int limit = in.limit();
+        in.limit(end);
+        stringReceived(in);
+        in.limit(limit).position(end + 1);
     }
 
-    private void readLength(ByteBuffer data) {
-        while (data.hasRemaining()) {
-            byte b = data.get();
+    private void readLength(ByteBuffer in) {
+        while (in.hasRemaining()) {
+            byte b = in.get();
             if (b == COLON) {
                 if (digits == 0) {
                     malformed("a length before ':'", b);
                     return;
                 }
-                state = State.BODY;
-                digits = 0;
-                tryWholeMessage(data);
+                colonSeen = true;
                 return;
             }
             if (b < '0' || b > '9') {
@@ -185,55 +194,8 @@ public abstract class NetstringReceiver extends Protocol {
         }
     }
 
-    /** Just after the colon: if the message and its comma are all in this read, hand it over with no copy. */
-    private void tryWholeMessage(ByteBuffer data) {
-        int n = (int) length;
-        if (data.remaining() <= n) {
-            return;
-        }
-        int start = data.position();
-        int end = start + n;
-        if (data.get(end) != COMMA) {
-            data.position(end);
-            malformed("',' after the " + n + "-byte message", data.get(end));
-            return;
-        }
-        int limit = data.limit();
-        resetForNextMessage();
-        data.limit(end);
-        stringReceived(data);
-        data.limit(limit).position(end + 1);
-    }
-
-    private void readBody(ByteBuffer data) {
-        int n = (int) Math.min(length - body.size(), data.remaining());
-        body.append(data, n);
-        if (body.size() == length) {
-            state = State.COMMA;
-        }
-    }
-
-    private void readComma(ByteBuffer data) {
-        byte b = data.get();
-        if (b != COMMA) {
-            malformed("',' after the " + length + "-byte message", b);
-            return;
-        }
-        ByteBuffer message = body.view(body.size());
-        body.clear();
-        resetForNextMessage();
-        stringReceived(message);
-    }
-
-    private void resetForNextMessage() {
-        state = State.LENGTH;
-        length = 0;
-        digits = 0;
-    }
-
     private void malformed(String expected, byte got) {
         broken = true;
-        body.clear();
         transport.loseConnection(Reason.error("malformed netstring: expected " + expected + " but got "
                 + describe(got), null));
     }
@@ -245,13 +207,9 @@ public abstract class NetstringReceiver extends Protocol {
         return String.format("byte 0x%02x", b & 0xFF);
     }
 
-    private boolean isClosing() {
-        return transport != null && !transport.isConnected();
-    }
-
     @Override
     public String toString() {
-        return getClass().getName() + "[maxLength=" + maxLength + ", state=" + state
-                + (broken ? ", broken" : "") + ", buffered=" + body.size() + "]";
+        return getClass().getName() + "[maxLength=" + maxLength + (colonSeen ? ", reading a " + length + "-byte message" : "")
+                + (broken ? ", broken" : "") + ", buffered=" + bufferedBytes() + "]";
     }
 }

@@ -375,4 +375,39 @@ class ByteLineReceiverTest {
         assertEquals(1, recorder.lines.size());
         assertEquals(length, recorder.lines.get(0).length());
     }
+
+    @Test
+    void pausedDeliversNoLineNorRawDataUntilResumedAndThenGoesOnWhereItStopped() {
+        List<String> events = new ArrayList<>();
+        ByteLineReceiver protocol = new ByteLineReceiver() {
+            @Override
+            public void lineReceived(ByteBuffer line) {
+                String text = latin1(line);
+                events.add(text);
+                if (text.equals("pause")) {
+                    pauseProducing();
+                } else if (text.equals("raw")) {
+                    setRawMode();
+                }
+            }
+
+            @Override
+            public void rawDataReceived(ByteBuffer data) {
+                events.add("raw:" + latin1(data));
+                data.position(data.limit());
+            }
+        };
+        new StringTransport().connect(protocol);
+        StringTransport transport = (StringTransport) protocol.transport();
+        protocol.dataReceived(ByteBuffer.wrap("a\r\npause\r\nb\r\npause\r\nraw\r\nbytes".getBytes(ISO_8859_1)));
+        assertEquals(List.of("a", "pause"), events);
+        assertTrue(transport.isReadingPaused());
+        protocol.resumeProducing();
+        assertEquals(List.of("a", "pause", "b", "pause"), events);
+        assertTrue(transport.isReadingPaused(), "paused again by a buffered line");
+        protocol.resumeProducing();
+        assertEquals(List.of("a", "pause", "b", "pause", "raw", "raw:bytes"), events);
+        assertFalse(transport.isReadingPaused());
+    }
+
 }

@@ -217,4 +217,30 @@ class IntNStringReceiverTest {
         assertTrue(error.getMessage().contains((max + 1) + " bytes"), error.getMessage());
         assertEquals(0, recorder.transport().writtenLength());
     }
+
+    @Test
+    void pausedDeliversNoMessageUntilResumed() {
+        List<String> messages = new ArrayList<>();
+        Int16StringReceiver protocol = new Int16StringReceiver() {
+            @Override
+            public void stringReceived(ByteBuffer message) {
+                byte[] bytes = new byte[message.remaining()];
+                message.get(bytes);
+                messages.add(new String(bytes, ISO_8859_1));
+                if (messages.size() == 1) {
+                    pauseProducing();
+                }
+            }
+        };
+        new StringTransport().connect(protocol);
+        protocol.dataReceived(ByteBuffer.wrap(new byte[] {0, 1, 'a', 0, 1, 'b', 0, 2, 'c'}));
+        assertEquals(List.of("a"), messages);
+        protocol.dataReceived(ByteBuffer.wrap(new byte[] {'d'}));
+        assertEquals(List.of("a"), messages);
+        assertEquals(7, protocol.bufferedBytes());
+        protocol.resumeProducing();
+        assertEquals(List.of("a", "b", "cd"), messages);
+        assertEquals(0, protocol.bufferedBytes());
+    }
+
 }

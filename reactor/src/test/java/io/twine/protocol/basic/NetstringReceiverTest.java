@@ -163,4 +163,27 @@ class NetstringReceiverTest {
                 ((StringTransport) recorder.transport()).value(ISO_8859_1));
         assertThrows(IllegalArgumentException.class, () -> new Recorder(3).sendString(new byte[4]));
     }
+
+    @Test
+    void pausedDeliversNoMessageUntilResumed() {
+        List<String> messages = new ArrayList<>();
+        NetstringReceiver protocol = new NetstringReceiver() {
+            @Override
+            public void stringReceived(ByteBuffer message) {
+                byte[] bytes = new byte[message.remaining()];
+                message.get(bytes);
+                messages.add(new String(bytes, ISO_8859_1));
+                if (messages.size() == 1) {
+                    pauseProducing();
+                }
+            }
+        };
+        new StringTransport().connect(protocol);
+        protocol.dataReceived(ByteBuffer.wrap(netstrings("one", "two", "three")));
+        assertEquals(List.of("one"), messages);
+        assertTrue(protocol.isPaused());
+        protocol.resumeProducing();
+        assertEquals(List.of("one", "two", "three"), messages);
+    }
+
 }
