@@ -3,6 +3,8 @@ package io.twine.samples;
 import io.twine.samples.support.ClientCommand;
 import io.twine.samples.support.ClientStarter;
 import io.twine.samples.support.Console;
+import io.twine.samples.support.GroupServerCommand;
+import io.twine.samples.support.GroupServerStarter;
 import io.twine.samples.support.OptionSpec;
 import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.ServerCommand;
@@ -47,6 +49,21 @@ public final class Sample {
         List<OptionSpec> options = new ArrayList<>(List.of(OptionSpec.SERVER_HOST, OptionSpec.SERVER_PORT));
         options.addAll(Arrays.asList(extra));
         return new Sample(name, summary, options, (args, console) -> ServerCommand.run(name, starter, args, console));
+    }
+
+    /**
+     * A server that can also serve on several loops: as {@link #server}, plus {@code --loops N},
+     * which runs {@code group} on a reactor group when N is above 1.
+     */
+    public static Sample server(String name, String summary, ServerStarter starter, GroupServerStarter group,
+            OptionSpec... extra) {
+        Objects.requireNonNull(starter, "starter");
+        Objects.requireNonNull(group, "group");
+        List<OptionSpec> options = new ArrayList<>(List.of(OptionSpec.SERVER_HOST, OptionSpec.SERVER_PORT,
+                GroupServerCommand.LOOPS));
+        options.addAll(Arrays.asList(extra));
+        return new Sample(name, summary, options,
+                (args, console) -> GroupServerCommand.run(name, starter, group, args, console));
     }
 
     /** A client of a server: {@code --host}, {@code --port}, then {@code extra}; lines from standard input. */

@@ -44,7 +44,7 @@ public final class SampleCatalog {
                 Sample.other("demo", "runs each server with its client in this process and prints both sides",
                         Demo::run, Demo.PAUSE),
                 Sample.server("echo-server", "sends back every byte; stops reading while the client is not reading",
-                        EchoServer::start, OptionSpec.SERVER_UNIX),
+                        EchoServer::start, EchoServer::start, OptionSpec.SERVER_UNIX),
                 Sample.server("tcp-server", "tsTserv.py: answers every message with [ctime] message",
                         TcpServer::start, OptionSpec.SERVER_UNIX),
                 Sample.client("tcp-client", "tsTclnt.py: sends each line typed, prints each reply",
@@ -64,7 +64,7 @@ public final class SampleCatalog {
                 Sample.client("twisted-client", "tsTclntTW.py: the client as a Protocol and a ClientFactory",
                         TwistedClient::start, OptionSpec.CLIENT_UNIX),
                 Sample.server("chat-server", "Twisted's broadcast chat: every line goes to everyone else",
-                        ChatServer::start, ChatServer.MAX_QUEUED, OptionSpec.SERVER_UNIX)));
+                        ChatServer::start, ChatServer::start, ChatServer.MAX_QUEUED, OptionSpec.SERVER_UNIX)));
     }
 
     /** The sample called {@code name}, or null. */

@@ -5,13 +5,16 @@ import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.protocol.basic.LineReceiver;
 import io.twine.reactor.Reactor;
+import io.twine.reactor.ReactorGroup;
 import io.twine.samples.support.Addresses;
+import io.twine.samples.support.GroupServerStarter;
 import io.twine.samples.support.OptionSpec;
 import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.ServerStarter;
 import io.twine.samples.support.StartedServer;
-import io.twine.samples.support.UsageException;
 import io.twine.samples.support.StreamSockets;
+import io.twine.samples.support.UsageException;
+import io.twine.transport.tcp.TcpGroup;
 import io.twine.transport.tcp.TcpOptions;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,6 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code chat-server}: the classic Twisted broadcast chat. A client first gives a name; after
@@ -71,18 +77,68 @@ public final class ChatServer {
     }
 
     /**
-     * The room: who is here under which name. The factory of every member's protocol.
+     * Listens from every loop of {@code group} ({@code --loops N}): a room per loop, and a line
+     * said on one loop reaches the members of every other loop through that loop's
+     * {@code callFromThread}: the lesson of this sample. A {@link GroupServerStarter}.
+     */
+    public static StartedServer start(ReactorGroup group, SocketAddress address, PrintStream log, SampleArgs args)
+            throws IOException, UsageException {
+        long maxQueued = args.number(MAX_QUEUED.name(), MAX_LINE_BYTES + 2, 1L << 30);
+        return start(group, address, log, maxQueued, TcpGroup.Balancing.platformDefault());
+    }
+
+    /** As above, with a given per-client cap and way of spreading the connections. */
+    public static StartedServer start(ReactorGroup group, SocketAddress address, PrintStream log, long maxQueuedBytes,
+            TcpGroup.Balancing balancing) throws IOException {
+        Rooms rooms = new Rooms(group);
+        AtomicInteger nextLoop = new AtomicInteger();
+        StartedServer server = StartedServer.of(TcpGroup.listen(group, address, () -> {
+            ChatRoom room = new ChatRoom(log, maxQueuedBytes, rooms, group.get(nextLoop.getAndIncrement()));
+            rooms.byLoop.put(room.loop, room);
+            return room;
+        }, TcpOptions.defaults(), balancing));
+        log.println("listening on " + Addresses.hostPort(server.address()) + " with " + group.size() + " loops");
+        return server;
+    }
+
+    /**
+     * The rooms of a group's loops, one per loop, and the names taken on any of them. The map is
+     * filled before the loops start and only read after; the names are the one thing the loops
+     * share, so they are a concurrent set.
+     */
+    static final class Rooms {
+        final ReactorGroup group;
+        final Map<Reactor, ChatRoom> byLoop = new ConcurrentHashMap<>();
+        final Set<String> names = ConcurrentHashMap.newKeySet();
+
+        Rooms(ReactorGroup group) {
+            this.group = group;
+        }
+    }
+
+    /**
+     * The room: who is here under which name. The factory of every member's protocol. In a
+     * group, one room per loop holds that loop's members.
      *
-     * <p>Thread: loop only.
+     * <p>Thread: its loop only.
      */
     public static final class ChatRoom extends Factory {
 
         private final Map<String, Member> members = new LinkedHashMap<>();
         private final PrintStream log;
         private final long maxQueuedBytes;
+        /** Null on a single loop. */
+        private final Rooms rooms;
+        private final Reactor loop;
 
         /** @param maxQueuedBytes the cap on each client's outbound queue */
         public ChatRoom(PrintStream log, long maxQueuedBytes) {
+            this(log, maxQueuedBytes, null, null);
+        }
+
+        ChatRoom(PrintStream log, long maxQueuedBytes, Rooms rooms, Reactor loop) {
+            this.rooms = rooms;
+            this.loop = loop;
             this.log = Objects.requireNonNull(log, "log");
             if (maxQueuedBytes <= MAX_LINE_BYTES) {
                 throw new IllegalArgumentException("the per-client cap must exceed one line ("
@@ -96,18 +152,45 @@ public final class ChatServer {
             return new Member(this);
         }
 
-        /** The names of the members, in the order they joined. */
+        /** The names of the members (of every loop's room, in a group), in the order they joined here. */
         public List<String> names() {
+            if (rooms != null) {
+                return new ArrayList<>(rooms.names);
+            }
             return new ArrayList<>(members.keySet());
         }
 
-        /** Sends {@code line} to every member but {@code from}. */
+        /**
+         * Sends {@code line} to every member but {@code from}; in a group, also to every other
+         * loop's members, on their own loop's thread (in the order this loop said them).
+         */
         void broadcast(Member from, String line) {
+            tellHere(from, line);
+            if (rooms != null) {
+                rooms.group.forEachOther(loop, other -> rooms.byLoop.get(other).tellHere(null, line));
+            }
+        }
+
+        private void tellHere(Member from, String line) {
             // A copy: a send may drop a slow member, which leaves the map during the loop.
             for (Member member : new ArrayList<>(members.values())) {
                 if (member != from) {
                     member.tell(line);
                 }
+            }
+        }
+
+        /** Takes {@code name} for a member, here and (in a group) on every loop; false if taken. */
+        private boolean claim(String name) {
+            if (rooms != null) {
+                return rooms.names.add(name);
+            }
+            return !members.containsKey(name);
+        }
+
+        private void release(String name) {
+            if (rooms != null) {
+                rooms.names.remove(name);
             }
         }
     }
@@ -160,11 +243,11 @@ public final class ChatServer {
                 tell("A name has 1 to " + MAX_NAME_LENGTH + " characters. What is your name?");
                 return;
             }
-            if (room.members.containsKey(wanted)) {
+            List<String> others = room.names();
+            if (!room.claim(wanted)) {
                 tell("The name " + wanted + " is taken. What is your name?");
                 return;
             }
-            List<String> others = room.names();
             name = wanted;
             room.members.put(name, this);
             room.log.println(name + " joined from " + Addresses.hostPort(transport.getPeer()));
@@ -183,6 +266,7 @@ public final class ChatServer {
                 return;
             }
             room.members.remove(name);
+            room.release(name);
             String why;
             if (reason.kind() == Reason.Kind.LIMIT_EXCEEDED) {
                 why = " was dropped: too slow to read";

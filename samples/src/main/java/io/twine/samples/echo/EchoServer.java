@@ -4,11 +4,14 @@ import io.twine.protocol.Factory;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.reactor.Reactor;
+import io.twine.reactor.ReactorGroup;
 import io.twine.samples.support.Addresses;
 import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.ServerStarter;
 import io.twine.samples.support.StartedServer;
 import io.twine.samples.support.StreamSockets;
+import io.twine.transport.tcp.TcpGroup;
+import io.twine.transport.tcp.TcpOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -36,6 +39,24 @@ public final class EchoServer {
             throws IOException {
         StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, factory(log)));
         ServerStarter.announce(log, server);
+        return server;
+    }
+
+    /**
+     * Listens on {@code address} from every loop of {@code group} ({@code --loops N}), with a
+     * factory per loop. A {@link io.twine.samples.support.GroupServerStarter}.
+     */
+    public static StartedServer start(ReactorGroup group, SocketAddress address, PrintStream log, SampleArgs args)
+            throws IOException {
+        return start(group, address, log, TcpGroup.Balancing.platformDefault());
+    }
+
+    /** As {@link #start(ReactorGroup, SocketAddress, PrintStream, SampleArgs)}, spread as {@code balancing} says. */
+    public static StartedServer start(ReactorGroup group, SocketAddress address, PrintStream log,
+            TcpGroup.Balancing balancing) throws IOException {
+        StartedServer server = StartedServer.of(TcpGroup.listen(group, address, () -> factory(log),
+                TcpOptions.defaults(), balancing));
+        log.println("listening on " + Addresses.hostPort(server.address()) + " with " + group.size() + " loops");
         return server;
     }
 
