@@ -179,12 +179,13 @@ public final class TcpGroup {
             LoopShare target;
             if (balancing == Balancing.ROUND_ROBIN) {
                 target = shares.get(next);
-                next = (next + 1) % shares.size();
             } else {
                 // Fewest hand-offs not yet taken first: a loop that is blocked keeps its untaken ones,
                 // a loop that runs takes them within a turn. Then fewest open connections.
-                target = shares.get(0);
-                for (LoopShare share : shares) {
+                // Ties go round, from the loop after the last one chosen.
+                target = shares.get(next);
+                for (int i = 1; i < shares.size(); i++) {
+                    LoopShare share = shares.get((next + i) % shares.size());
                     int pending = share.pending.get();
                     int targetPending = target.pending.get();
                     if (pending < targetPending || (pending == targetPending && share.open.get() < target.open.get())) {
@@ -193,6 +194,7 @@ public final class TcpGroup {
                 }
             }
             LoopShare chosen = target;
+            next = (shares.indexOf(chosen) + 1) % shares.size();
             chosen.pending.incrementAndGet();
             chosen.loop.callFromThread(() -> chosen.adopt(channel));
         }
