@@ -1,5 +1,6 @@
 package io.twine.reactor;
 
+import io.twine.reactor.observe.ReactorMetricsBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import javax.management.ObjectName;
 
 /**
  * One loop per core: a fixed set of {@link Reactor}s, each running on its own thread, started and
@@ -90,7 +93,7 @@ public final class ReactorGroup {
      * {@link Reactor#callFromThread}: the way one loop tells the others something (a chat line to
      * broadcast). Tasks from one calling thread run on each loop in the order they were posted.
      */
-    public void forEachOther(Reactor self, java.util.function.Consumer<Reactor> task) {
+    public void forEachOther(Reactor self, Consumer<Reactor> task) {
         Objects.requireNonNull(task, "task");
         for (Reactor loop : loops) {
             if (loop != self) {
@@ -125,6 +128,24 @@ public final class ReactorGroup {
         for (Reactor loop : loops) {
             loop.setShutdownGracePeriod(gracePeriod);
         }
+    }
+
+    /**
+     * Registers each loop's metrics in the platform MBean server, as
+     * {@code io.twine:type=Reactor,name="NAME-loop-N"} (see
+     * {@link ReactorMetricsBean#register}), so a JMX console shows every
+     * loop side by side; each is unregistered when its loop stops. Before {@link #start} only.
+     *
+     * @return the names registered, in loop order
+     */
+    public List<ObjectName> registerMetrics(String name) {
+        Objects.requireNonNull(name, "name");
+        checkNotStarted("registerMetrics");
+        List<ObjectName> names = new ArrayList<>();
+        for (int i = 0; i < loops.size(); i++) {
+            names.add(ReactorMetricsBean.register(loops.get(i), name + "-loop-" + i));
+        }
+        return names;
     }
 
     /** Starts every loop on its own thread, named {@code twine-loop-N}. Once only. */

@@ -108,6 +108,24 @@ class ReactorGroupTest {
     }
 
     @Test
+    void everyLoopsMetricsAreInJmxSideBySideUntilItStops() throws Exception {
+        ReactorGroup group = new ReactorGroup(2);
+        List<javax.management.ObjectName> names = group.registerMetrics("group-test");
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        assertEquals(2, names.size());
+        for (javax.management.ObjectName name : names) {
+            assertTrue(server.isRegistered(name), name.toString());
+        }
+        assertTrue(names.get(1).toString().contains("group-test-loop-1"), names.toString());
+        group.start();
+        group.stop();
+        assertTrue(group.awaitTermination(WAIT));
+        for (javax.management.ObjectName name : names) {
+            assertTrue(!server.isRegistered(name), name + " still registered");
+        }
+    }
+
+    @Test
     void byDefaultOneLoopPerProcessor() {
         assertEquals(Runtime.getRuntime().availableProcessors(), new ReactorGroup().size());
     }
