@@ -120,6 +120,7 @@ public final class Reactor implements Scheduler {
     private long shutdownDeadline;
     private ThreadPoolExecutor workers;
     private int maxWorkers = DEFAULT_MAX_WORKERS;
+    private NameResolver nameResolver = NameResolver.system(this);
 
     private int prematureReturns;
     private int selectorRebuilds;
@@ -563,6 +564,21 @@ public final class Reactor implements Scheduler {
             workers.allowCoreThreadTimeOut(true);
         }
         return workers;
+    }
+
+    /**
+     * Replaces the resolver that connects by host name use (Twisted's
+     * {@code installNameResolver}); returns the one it replaces. Loop-only (or before {@code run()}).
+     */
+    public NameResolver installNameResolver(NameResolver resolver) {
+        NameResolver previous = nameResolver;
+        nameResolver = Objects.requireNonNull(resolver, "resolver");
+        return previous;
+    }
+
+    /** The resolver connects by host name use: by default {@link NameResolver#system}. */
+    public NameResolver nameResolver() {
+        return nameResolver;
     }
 
     /** True from the start of {@link #run()} until it has finished stopping. Thread-safe. */

@@ -11,10 +11,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Where to connect, as an endpoint string names it (Twisted's {@code clientFromString}):
- * {@code tcp:host=HOST:port=PORT[:timeout=SECONDS]}, or with the values in that order,
- * {@code tcp:HOST:PORT}. The host is a name or an address (IPv6 colons written {@code \:});
- * the timeout, 30 seconds by default, bounds the whole attempt: resolving the name and
- * trying each of its addresses in turn. A Unix domain socket is
+ * {@code tcp:host=HOST:port=PORT[:timeout=SECONDS][:bindAddress=IP]}, or with the values in that
+ * order, {@code tcp:HOST:PORT}. The host is a name or an address (IPv6 colons written
+ * {@code \:}); the timeout, 30 seconds by default, bounds the whole attempt: resolving the name
+ * and trying its addresses; {@code bindAddress} is the local address to connect from. A Unix domain socket is
  * {@code unix:path=PATH[:timeout=SECONDS]}, or {@code unix:PATH}.
  *
  * <p>Immutable; {@link #toString()} gives the canonical string, which parses back to an equal
@@ -29,12 +29,15 @@ public final class ClientEndpoint {
     private final Duration timeout;
     /** A Unix endpoint's socket file; null for TCP. */
     private final Path path;
+    /** The local address a TCP connect binds to; null for the kernel's choice. */
+    private final InetAddress bindAddress;
 
-    private ClientEndpoint(String host, int port, Duration timeout, Path path) {
+    private ClientEndpoint(String host, int port, Duration timeout, Path path, InetAddress bindAddress) {
         this.host = host;
         this.port = port;
         this.timeout = timeout;
         this.path = path;
+        this.bindAddress = bindAddress;
     }
 
     /**
@@ -46,14 +49,16 @@ public final class ClientEndpoint {
         EndpointDescription parsed = EndpointDescription.parse(description);
         switch (parsed.type()) {
             case "tcp": {
-                EndpointFields fields = new EndpointFields(parsed, "a tcp client", "host", "port", "timeout");
+                EndpointFields fields = new EndpointFields(parsed, "a tcp client", "host", "port", "timeout",
+                        "bindAddress");
                 return new ClientEndpoint(fields.text("host"), fields.port("port", false),
-                        fields.positiveSeconds("timeout", DEFAULT_TIMEOUT), null);
+                        fields.positiveSeconds("timeout", DEFAULT_TIMEOUT), null,
+                        fields.address("bindAddress", InetAddress.class, null));
             }
             case "unix": {
                 EndpointFields fields = new EndpointFields(parsed, "a unix client", "path", "timeout");
                 return new ClientEndpoint(null, 0, fields.positiveSeconds("timeout", DEFAULT_TIMEOUT),
-                        fields.path("path"));
+                        fields.path("path"), null);
             }
             case "ssl":
             case "tls":
@@ -80,15 +85,25 @@ public final class ClientEndpoint {
         return port;
     }
 
+    /** The local address a TCP connect binds to (Twisted's {@code bindAddress}), or null for the kernel's choice. */
+    public InetAddress bindAddress() {
+        return bindAddress;
+    }
+
     /** How long the whole attempt may take, name resolution included. */
     public Duration timeout() {
         return timeout;
     }
 
     /**
-     * Connects, building the protocol with {@code factory}. A host name is resolved on a worker
-     * thread ({@link Reactor#deferToThread}), never on the loop; its addresses are tried one
-     * after another until one connects or the timeout ends.
+     * Connects, building the protocol with {@code factory}. A host name is resolved by the
+     * reactor's {@link io.twine.reactor.NameResolver} (by default on a worker thread, never on
+     * the loop); its addresses are tried by Happy Eyeballs (RFC 8305): interleaved by family, the
+     * next started 250 ms after the previous one or as soon as it fails, the first to connect
+     * winning and the others closed.
+     *
+     * <p>Cancelling the returned future stops every attempt, and closes a connection that
+     * completes after the cancel.
      *
      * <p>The future completes on the loop thread: with the protocol, once its
      * {@code connectionMade} has run; or with a {@link java.net.ConnectException} listing each
@@ -110,12 +125,7 @@ public final class ClientEndpoint {
             });
             return connector.result();
         }
-        return connect(reactor, factory, InetAddress::getAllByName);
-    }
-
-    /** {@link #connect(Reactor, Factory)} with the name lookup replaced, for tests. */
-    CompletableFuture<Protocol> connect(Reactor reactor, Factory factory, HostConnector.Resolver resolver) {
-        HostConnector connector = new HostConnector(reactor, this, factory, resolver);
+        HostConnector connector = new HostConnector(reactor, this, factory);
         OnLoop.call(reactor, () -> {
             connector.start();
             return null;
@@ -134,12 +144,12 @@ public final class ClientEndpoint {
         }
         ClientEndpoint that = (ClientEndpoint) other;
         return Objects.equals(host, that.host) && port == that.port && timeout.equals(that.timeout)
-                && Objects.equals(path, that.path);
+                && Objects.equals(path, that.path) && Objects.equals(bindAddress, that.bindAddress);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, timeout, path);
+        return Objects.hash(host, port, timeout, path, bindAddress);
     }
 
     /**
@@ -151,7 +161,8 @@ public final class ClientEndpoint {
         if (path != null) {
             return "unix:path=" + EndpointDescription.escape(path.toString()) + ":timeout=" + seconds(timeout);
         }
-        return "tcp:host=" + EndpointDescription.escape(host) + ":port=" + port + ":timeout=" + seconds(timeout);
+        return "tcp:host=" + EndpointDescription.escape(host) + ":port=" + port + ":timeout=" + seconds(timeout)
+                + (bindAddress == null ? "" : ":bindAddress=" + EndpointDescription.escape(bindAddress.getHostAddress()));
     }
 
     private static String seconds(Duration duration) {

@@ -10,49 +10,67 @@ import io.twine.reactor.Reactor;
 import io.twine.transport.tcp.Tcp;
 import io.twine.transport.tcp.TcpOptions;
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One connection attempt of a {@link ClientEndpoint}: resolve the host off the loop, then try
- * its addresses one at a time (each with what is left of the timeout) until one connects, all
- * have failed, or the deadline passes.
+ * One connect of a {@link ClientEndpoint} to a host, by Happy Eyeballs (RFC 8305): resolve the
+ * name with the reactor's {@link io.twine.reactor.NameResolver}, interleave the addresses by
+ * family, and start an attempt on the next address {@value #ATTEMPT_DELAY_MILLIS} ms after the
+ * previous one started, or as soon as it fails. The first attempt to connect wins; the others
+ * are stopped, and one that connects anyway is refused and closed. One deadline (the
+ * endpoint's timeout) bounds it all.
+ *
+ * <p>Cancelling the future stops every attempt; a connection that completes after the cancel
+ * is closed, so nothing is left without an owner.
  *
  * <p>Thread: loop only, from {@link #start()} on.
  */
 final class HostConnector {
 
-    /** Looks a host name up; blocking, so it runs on a worker thread. */
-    @FunctionalInterface
-    interface Resolver {
-        InetAddress[] resolve(String host) throws UnknownHostException;
-    }
+    /** RFC 8305's recommended Connection Attempt Delay. */
+    static final long ATTEMPT_DELAY_MILLIS = 250;
 
     private final Reactor reactor;
     private final ClientEndpoint endpoint;
     private final Factory factory;
-    private final Resolver resolver;
     private final CompletableFuture<Protocol> result = new CompletableFuture<>();
     private final StringBuilder failures = new StringBuilder();
-    private final Attempts attempts = new Attempts();
-    private InetAddress[] addresses;
+    private final List<Attempt> running = new ArrayList<>();
+    private final Runnable attemptDelayOver = () -> {
+        nextAttemptTimer = null;  // it has run: cancelling it now would throw
+        startNextAttempt();
+    };
+    private List<InetAddress> addresses;
     private int next;
     private long deadline;
     private DelayedCall deadlineTimer;
-    private Connector current;
+    private DelayedCall nextAttemptTimer;
     private Protocol built;
     private boolean finished;
 
-    HostConnector(Reactor reactor, ClientEndpoint endpoint, Factory factory, Resolver resolver) {
+    HostConnector(Reactor reactor, ClientEndpoint endpoint, Factory factory) {
         this.reactor = reactor;
         this.endpoint = endpoint;
         this.factory = factory;
-        this.resolver = resolver;
+        // A cancel may come from any thread; what it stops lives on the loop.
+        result.whenComplete((protocol, error) -> {
+            if (error instanceof CancellationException) {
+                OnLoop.call(reactor, () -> {
+                    cancelled();
+                    return null;
+                });
+            }
+        });
     }
 
     CompletableFuture<Protocol> result() {
@@ -64,33 +82,60 @@ final class HostConnector {
         deadlineTimer = reactor.callLater(endpoint.timeout(), this::timedOut);
         InetAddress literal = IpLiterals.parse(endpoint.host());
         if (literal != null) {
-            resolved(new InetAddress[] {literal});
+            resolved(List.of(literal));
             return;
         }
         String host = endpoint.host();
-        // Completed through callFromThread, so the continuation below runs on the loop.
-        reactor.deferToThread(() -> resolver.resolve(host)).whenComplete((found, error) -> {
+        reactor.nameResolver().resolve(host).whenComplete((found, error) -> OnLoop.call(reactor, () -> {
             if (finished) {
-                return;
+                return null;
             }
             if (error != null) {
                 fail(error instanceof UnknownHostException ? error
                         : new UnknownHostException("cannot resolve '" + host + "': " + error));
-            } else if (found == null || found.length == 0) {
+            } else if (found == null || found.isEmpty()) {
                 fail(new UnknownHostException("'" + host + "' resolved to no address"));
             } else {
                 resolved(found);
             }
-        });
+            return null;
+        }));
     }
 
-    private void resolved(InetAddress[] found) {
-        addresses = found;
-        tryNext();
+    /**
+     * RFC 8305 section 4: the first address's family first, then alternate families, each
+     * family in the resolver's order.
+     */
+    static List<InetAddress> interleaveByFamily(List<InetAddress> found) {
+        List<InetAddress> first = new ArrayList<>();
+        List<InetAddress> other = new ArrayList<>();
+        boolean firstIsV6 = found.get(0) instanceof Inet6Address;
+        for (InetAddress address : found) {
+            ((address instanceof Inet6Address) == firstIsV6 ? first : other).add(address);
+        }
+        List<InetAddress> order = new ArrayList<>(found.size());
+        for (int i = 0; i < Math.max(first.size(), other.size()); i++) {
+            if (i < first.size()) {
+                order.add(first.get(i));
+            }
+            if (i < other.size()) {
+                order.add(other.get(i));
+            }
+        }
+        return order;
     }
 
-    private void tryNext() {
-        if (finished) {
+    private void resolved(List<InetAddress> found) {
+        addresses = interleaveByFamily(found);
+        startNextAttempt();
+    }
+
+    private void startNextAttempt() {
+        if (nextAttemptTimer != null) {
+            nextAttemptTimer.cancel();
+            nextAttemptTimer = null;
+        }
+        if (finished || next == addresses.size()) {
             return;
         }
         long remaining = deadline - reactor.now();
@@ -98,32 +143,62 @@ final class HostConnector {
             timedOut();
             return;
         }
-        if (next == addresses.length) {
-            fail(new ConnectException("could not connect to " + endpoint + ": " + failures));
-            return;
-        }
-        InetSocketAddress address = new InetSocketAddress(addresses[next++], endpoint.port());
+        InetSocketAddress address = new InetSocketAddress(addresses.get(next++), endpoint.port());
         // A hair past the deadline, so that the deadline's own timer ends a hanging attempt and
         // the failure is always the endpoint's TimeoutException.
-        TcpOptions options = TcpOptions.defaults().withConnectTimeout(Duration.ofNanos(remaining).plusMillis(1));
-        current = Tcp.connect(reactor, address, attempts, options);
+        TcpOptions options = TcpOptions.defaults().withConnectTimeout(Duration.ofNanos(remaining).plusMillis(1))
+                .withBindAddress(endpoint.bindAddress() == null ? null : new InetSocketAddress(endpoint.bindAddress(), 0));
+        Attempt attempt = new Attempt();
+        running.add(attempt);
+        attempt.connector = Tcp.connect(reactor, address, attempt, options);
+        if (!finished && next < addresses.size() && running.contains(attempt)) {
+            nextAttemptTimer = reactor.callLater(Duration.ofMillis(ATTEMPT_DELAY_MILLIS), attemptDelayOver);
+        }
+    }
+
+    private void attemptFailed(Attempt attempt, Reason reason) {
+        if (!running.remove(attempt) || finished) {
+            return;
+        }
+        if (failures.length() > 0) {
+            failures.append("; ");
+        }
+        failures.append(attempt.connector.getDestination()).append(": ").append(reason.message());
+        if (next < addresses.size()) {
+            startNextAttempt();  // failed before its delay was up: the next one starts now
+        } else if (running.isEmpty()) {
+            fail(new ConnectException("could not connect to " + endpoint + ": " + failures));
+        }
+    }
+
+    /** Stops every attempt still connecting, and the timers. */
+    private void stopAttempts() {
+        if (nextAttemptTimer != null) {
+            nextAttemptTimer.cancel();
+            nextAttemptTimer = null;
+        }
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel();
+            deadlineTimer = null;
+        }
+        List<Attempt> stopping = new ArrayList<>(running);
+        running.clear();
+        for (Attempt attempt : stopping) {
+            try {
+                attempt.connector.stopConnecting();
+            } catch (IllegalStateException alreadyOver) {
+                // it connected or failed in this same pass; the refusal in buildProtocol handles it
+            }
+        }
     }
 
     private void timedOut() {
-        if (finished) {
-            return;
-        }
-        if (built != null) {
+        deadlineTimer = null;
+        if (finished || built != null) {
             return;  // connected just now; the success is already on its way
         }
         finished = true;
-        if (current != null) {
-            try {
-                current.stopConnecting();
-            } catch (IllegalStateException alreadyOver) {
-                // the attempt ended in this same pass; nothing to stop
-            }
-        }
+        stopAttempts();
         result.completeExceptionally(new TimeoutException("connecting to " + endpoint + " timed out after "
                 + endpoint.timeout().toMillis() + " ms" + (failures.length() > 0 ? "; " + failures : "")));
     }
@@ -133,26 +208,40 @@ final class HostConnector {
             return;
         }
         finished = true;
-        if (deadlineTimer != null) {
-            deadlineTimer.cancel();
-        }
+        stopAttempts();
         result.completeExceptionally(error);
     }
 
+    private void cancelled() {
+        finished = true;
+        stopAttempts();
+        if (built != null && built.transport() != null) {
+            built.transport().abortConnection(Reason.aborted("the connect to " + endpoint + " was cancelled"));
+        }
+    }
+
     private void connected(Protocol protocol) {
-        if (finished) {
-            return;
+        if (result.isCancelled()) {
+            return;  // cancelled() has closed it, or will on its way to the loop
         }
         finished = true;
-        deadlineTimer.cancel();
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel();
+            deadlineTimer = null;
+        }
         result.complete(protocol);
     }
 
-    /** Sees each attempt through: the factory the TCP connector talks to. */
-    private final class Attempts extends ClientFactory {
+    /** One address's attempt: the factory its TCP connector talks to. */
+    private final class Attempt extends ClientFactory {
+        Connector connector;
 
         @Override
         public Protocol buildProtocol(SocketAddress peer) {
+            if (finished || built != null) {
+                return null;  // another attempt won, or the connect was cancelled: refuse and close
+            }
+            running.remove(this);
             Protocol protocol;
             try {
                 protocol = factory.buildProtocol(peer);
@@ -166,18 +255,15 @@ final class HostConnector {
                 return null;
             }
             built = protocol;
+            stopAttempts();  // the first to connect wins
             // The connection calls connectionMade right after this returns; complete after it.
             reactor.callLater(Duration.ZERO, () -> connected(protocol));
             return protocol;
         }
 
         @Override
-        public void clientConnectionFailed(Connector connector, Reason reason) {
-            if (failures.length() > 0) {
-                failures.append("; ");
-            }
-            failures.append(connector.getDestination()).append(": ").append(reason.message());
-            tryNext();
+        public void clientConnectionFailed(Connector failed, Reason reason) {
+            attemptFailed(this, reason);
         }
 
         @Override

@@ -77,6 +77,9 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
             boolean unixDomain = Tcp.isUnixDomain(destination);
             channel = unixDomain ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
             Tcp.configure(channel, options, unixDomain);
+            if (options.bindAddress() != null && !unixDomain) {
+                channel.bind(options.bindAddress());
+            }
             registration = reactor.register(channel, SelectionKey.OP_CONNECT, this);
             timeout = reactor.callLater(options.connectTimeout(), this::timedOut);
             if (channel.connect(destination)) {

@@ -1,5 +1,6 @@
 package io.twine.transport.tcp;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
@@ -13,7 +14,7 @@ import java.time.Duration;
  */
 public final class TcpOptions {
 
-    private static final TcpOptions DEFAULTS = new TcpOptions(50, true, false, 0, 0, Duration.ofSeconds(30), 0, false);
+    private static final TcpOptions DEFAULTS = new TcpOptions(50, true, false, 0, 0, Duration.ofSeconds(30), 0, false, null);
 
     private final int backlog;
     private final boolean noDelay;
@@ -23,9 +24,11 @@ public final class TcpOptions {
     private final Duration connectTimeout;
     private final int maxConnections;
     private final boolean reusePort;
+    private final InetSocketAddress bindAddress;
 
     private TcpOptions(int backlog, boolean noDelay, boolean keepAlive, int receiveBufferSize,
-            int sendBufferSize, Duration connectTimeout, int maxConnections, boolean reusePort) {
+            int sendBufferSize, Duration connectTimeout, int maxConnections, boolean reusePort,
+            InetSocketAddress bindAddress) {
         this.backlog = backlog;
         this.noDelay = noDelay;
         this.keepAlive = keepAlive;
@@ -34,6 +37,7 @@ public final class TcpOptions {
         this.connectTimeout = connectTimeout;
         this.maxConnections = maxConnections;
         this.reusePort = reusePort;
+        this.bindAddress = bindAddress;
     }
 
     /**
@@ -52,27 +56,27 @@ public final class TcpOptions {
         if (backlog < 0) {
             throw new IllegalArgumentException("backlog must be zero (system default) or positive, got " + backlog);
         }
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
     /** TCP_NODELAY: true (the default) sends small segments at once. */
     public TcpOptions withNoDelay(boolean noDelay) {
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
     /** SO_KEEPALIVE: probe idle connections so that a vanished peer is noticed eventually. */
     public TcpOptions withKeepAlive(boolean keepAlive) {
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
     /** SO_RCVBUF in bytes; 0 keeps the kernel's default. */
     public TcpOptions withReceiveBufferSize(int bytes) {
-        return new TcpOptions(backlog, noDelay, keepAlive, checkSize("receive", bytes), sendBufferSize, connectTimeout, maxConnections, reusePort);
+        return new TcpOptions(backlog, noDelay, keepAlive, checkSize("receive", bytes), sendBufferSize, connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
     /** SO_SNDBUF in bytes; 0 keeps the kernel's default. */
     public TcpOptions withSendBufferSize(int bytes) {
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, checkSize("send", bytes), connectTimeout, maxConnections, reusePort);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, checkSize("send", bytes), connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
     /** How long a connect may take before it fails with a timed-out reason. */
@@ -80,7 +84,7 @@ public final class TcpOptions {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("connect timeout must be positive, got " + timeout);
         }
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, timeout, maxConnections, reusePort);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, timeout, maxConnections, reusePort, bindAddress);
     }
 
     /**
@@ -93,7 +97,7 @@ public final class TcpOptions {
         if (maxConnections < 0) {
             throw new IllegalArgumentException("max connections must be zero (no limit) or positive, got " + maxConnections);
         }
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
     /**
@@ -105,11 +109,26 @@ public final class TcpOptions {
      */
     public TcpOptions withReusePort(boolean reusePort) {
         return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout,
-                maxConnections, reusePort);
+                maxConnections, reusePort, bindAddress);
     }
 
     public boolean reusePort() {
         return reusePort;
+    }
+
+    /**
+     * The local address a connect binds to before connecting (Twisted's {@code bindAddress}): a
+     * source address on a machine with several, and a port if one is wanted (0 lets the kernel
+     * pick). Null, the default, leaves both to the kernel. Used by connects only.
+     */
+    public TcpOptions withBindAddress(InetSocketAddress bindAddress) {
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections,
+                reusePort, bindAddress);
+    }
+
+    /** The local address connects bind to, or null for the kernel's choice. */
+    public InetSocketAddress bindAddress() {
+        return bindAddress;
     }
 
     public int backlog() {
@@ -151,6 +170,7 @@ public final class TcpOptions {
     public String toString() {
         return "TcpOptions[backlog=" + backlog + ", noDelay=" + noDelay + ", keepAlive=" + keepAlive
                 + ", receiveBufferSize=" + receiveBufferSize + ", sendBufferSize=" + sendBufferSize
-                + ", connectTimeout=" + connectTimeout + ", maxConnections=" + maxConnections + ", reusePort=" + reusePort + "]";
+                + ", connectTimeout=" + connectTimeout + ", maxConnections=" + maxConnections + ", reusePort=" + reusePort
+                + (bindAddress != null ? ", bindAddress=" + bindAddress : "") + "]";
     }
 }

@@ -153,7 +153,8 @@ class EndpointParsingTest {
         "tcp:host=example.org:port=80:timeout=soon | field 'timeout' expected a number of seconds above 0",
         "tcp:host=example.org:port=80:timeout=0    | field 'timeout' expected a number of seconds above 0",
         "tcp:host=example.org:port=80:timeout=-5   | field 'timeout' expected a number of seconds above 0",
-        "tcp:host=example.org:port=80:bindAddress=x | unknown field 'bindAddress' for a tcp client: expected host, port, timeout",
+        "tcp:host=example.org:port=80:bindAddress=x | field 'bindAddress' expected an IP address",
+        "tcp:host=example.org:port=80:interface=x | unknown field 'interface' for a tcp client: expected host, port, timeout, bindAddress",
         "udp:host=example.org:port=53       | unknown client type 'udp': expected tcp or unix",
         "unix:path=/tmp/s:mode=600          | mode",
     })

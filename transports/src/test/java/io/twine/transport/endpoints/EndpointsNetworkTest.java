@@ -12,8 +12,10 @@ import io.twine.protocol.DatagramTransport;
 import io.twine.protocol.Factory;
 import io.twine.protocol.ListeningPort;
 import io.twine.protocol.Protocol;
+import io.twine.reactor.NameResolver;
 import io.twine.reactor.Reactor;
 import io.twine.testing.ReactorThread;
+import io.twine.testing.StaticResolver;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -126,25 +128,34 @@ class EndpointsNetworkTest {
         }
     }
 
+    /** Installs {@code resolver} as the reactor's name resolver, on the loop, and returns the reactor. */
+    static Reactor resolving(ReactorThread rt, NameResolver resolver) {
+        rt.run(() -> rt.reactor().installNameResolver(resolver));
+        return rt.reactor();
+    }
+
     @Test
-    void aHostNameIsResolvedOffTheLoopThread() throws Exception {
-        AtomicReference<Thread> resolvedOn = new AtomicReference<>();
+    void theLoopGoesOnWhileAHostNameIsBeingResolved() throws Exception {
         try (ReactorThread rt = ReactorThread.start()) {
             Reactor reactor = rt.reactor();
             ListeningPort port = ReactorThread.await(Endpoints.server(reactor, "tcp:0:interface=127.0.0.1",
                     Factory.forProtocol(Echo::new)));
-            ClientEndpoint endpoint = ClientEndpoint.parse("tcp:host=localhost:port=" + tcpPort(port));
-            Protocol protocol = ReactorThread.await(endpoint.connect(reactor, Factory.forProtocol(Greeter::new), host -> {
-                resolvedOn.set(Thread.currentThread());
-                return InetAddress.getAllByName(host);
-            }));
-            assertNotNull(protocol);
-            assertNotNull(resolvedOn.get());
-            assertFalse(resolvedOn.get() == rt.thread(), "resolved on the loop thread");
-            // And with the JDK's own resolver, whatever order it gives localhost's addresses in.
-            Greeter greeter = (Greeter) ReactorThread.await(Endpoints.client(reactor,
-                    "tcp:host=localhost:port=" + tcpPort(port) + ":timeout=5", Factory.forProtocol(Greeter::new)));
+            StaticResolver resolver = new StaticResolver().add("twine.test", InetAddress.getByName("127.0.0.1"));
+            resolver.hold();
+            CompletableFuture<Protocol> connecting = Endpoints.client(resolving(rt, resolver),
+                    "tcp:host=twine.test:port=" + tcpPort(port), Factory.forProtocol(Greeter::new));
+            while (resolver.lookups().isEmpty()) {
+                rt.call(() -> null);  // the loop keeps turning: the lookup does not block it
+            }
+            assertFalse(connecting.isDone());
+            resolver.release();
+            Greeter greeter = (Greeter) ReactorThread.await(connecting);
             assertEquals("hello", ReactorThread.await(greeter.reply));
+            // And with the JDK's own resolver on the worker threads, whatever order it gives localhost's addresses in.
+            resolving(rt, NameResolver.system(reactor));
+            Greeter again = (Greeter) ReactorThread.await(Endpoints.client(reactor,
+                    "tcp:host=localhost:port=" + tcpPort(port) + ":timeout=5", Factory.forProtocol(Greeter::new)));
+            assertEquals("hello", ReactorThread.await(again.reply));
         }
     }
 
@@ -158,14 +169,14 @@ class EndpointsNetworkTest {
             ListeningPort onV4 = ReactorThread.await(Endpoints.server(reactor, "tcp:0:interface=127.0.0.1",
                     Factory.forProtocol(Echo::new)));
             Greeter first = (Greeter) ReactorThread.await(ClientEndpoint.parse("tcp:host=twine.test:port=" + tcpPort(onV4))
-                    .connect(reactor, Factory.forProtocol(Greeter::new), host -> new InetAddress[] {v6, v4}));
+                    .connect(resolving(rt, new StaticResolver().add("twine.test", v6, v4)), Factory.forProtocol(Greeter::new)));
             assertEquals(v4, ((InetSocketAddress) first.transport().getPeer()).getAddress());
 
             // Only IPv6 listens: 127.0.0.1, tried first, is refused.
             ListeningPort onV6 = ReactorThread.await(Endpoints.server(reactor, "tcp6:0:interface=\\:\\:1",
                     Factory.forProtocol(Echo::new)));
             Greeter second = (Greeter) ReactorThread.await(ClientEndpoint.parse("tcp:host=twine.test:port=" + tcpPort(onV6))
-                    .connect(reactor, Factory.forProtocol(Greeter::new), host -> new InetAddress[] {v4, v6}));
+                    .connect(resolving(rt, new StaticResolver().add("twine.test", v4, v6)), Factory.forProtocol(Greeter::new)));
             assertEquals(v6, ((InetSocketAddress) second.transport().getPeer()).getAddress());
             assertEquals("hello", ReactorThread.await(second.reply));
         }
@@ -180,8 +191,8 @@ class EndpointsNetworkTest {
         }
         try (ReactorThread rt = ReactorThread.start()) {
             Throwable error = failure(ClientEndpoint.parse("tcp:host=twine.test:port=" + deadPort + ":timeout=10")
-                    .connect(rt.reactor(), Factory.forProtocol(Greeter::new),
-                            host -> new InetAddress[] {InetAddress.getByName("::1"), InetAddress.getByName("127.0.0.1")}));
+                    .connect(resolving(rt, new StaticResolver().add("twine.test", InetAddress.getByName("::1"),
+                            InetAddress.getByName("127.0.0.1"))), Factory.forProtocol(Greeter::new)));
             assertTrue(error instanceof ConnectException, String.valueOf(error));
             assertTrue(error.getMessage().contains("[0:0:0:0:0:0:0:1]:" + deadPort)
                     && error.getMessage().contains("127.0.0.1:" + deadPort), error.getMessage());
@@ -191,12 +202,10 @@ class EndpointsNetworkTest {
     @Test
     void anUnknownHostFailsTheFuture() throws Exception {
         try (ReactorThread rt = ReactorThread.start()) {
-            UnknownHostException unknown = new UnknownHostException("twine.test: no such host");
             Throwable error = failure(ClientEndpoint.parse("tcp:host=twine.test:port=80")
-                    .connect(rt.reactor(), Factory.forProtocol(Greeter::new), host -> {
-                        throw unknown;
-                    }));
-            assertSame(unknown, error);
+                    .connect(resolving(rt, new StaticResolver()), Factory.forProtocol(Greeter::new)));
+            assertTrue(error instanceof UnknownHostException, String.valueOf(error));
+            assertTrue(error.getMessage().contains("twine.test"), error.getMessage());
         }
     }
 
