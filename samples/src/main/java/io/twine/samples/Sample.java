@@ -45,8 +45,14 @@ public final class Sample {
 
     /** A server: {@code --host} (default 127.0.0.1), {@code --port} (default 21567), then {@code extra}. */
     public static Sample server(String name, String summary, ServerStarter starter, OptionSpec... extra) {
+        return server(name, summary, OptionSpec.SERVER_PORT, starter, extra);
+    }
+
+    /** A server whose {@code --port} is {@code port} (another default), then {@code extra}. */
+    public static Sample server(String name, String summary, OptionSpec port, ServerStarter starter,
+            OptionSpec... extra) {
         Objects.requireNonNull(starter, "starter");
-        List<OptionSpec> options = new ArrayList<>(List.of(OptionSpec.SERVER_HOST, OptionSpec.SERVER_PORT));
+        List<OptionSpec> options = new ArrayList<>(List.of(OptionSpec.SERVER_HOST, port));
         options.addAll(Arrays.asList(extra));
         return new Sample(name, summary, options, (args, console) -> ServerCommand.run(name, starter, args, console));
     }

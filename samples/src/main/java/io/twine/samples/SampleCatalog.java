@@ -6,7 +6,7 @@ import io.twine.samples.echo.EchoServer;
 import io.twine.samples.line.LineClient;
 import io.twine.samples.line.LineServer;
 import io.twine.samples.line.ThreadedLineServer;
-import io.twine.samples.support.OptionSpec;
+import io.twine.samples.redis.MiniRedis;
 import io.twine.samples.support.OptionSpec;
 import io.twine.samples.tcp.TcpClient;
 import io.twine.samples.tcp.TcpServer;
@@ -64,7 +64,9 @@ public final class SampleCatalog {
                 Sample.client("twisted-client", "tsTclntTW.py: the client as a Protocol and a ClientFactory",
                         TwistedClient::start, OptionSpec.CLIENT_UNIX),
                 Sample.server("chat-server", "Twisted's broadcast chat: every line goes to everyone else",
-                        ChatServer::start, ChatServer::start, ChatServer.MAX_QUEUED, OptionSpec.SERVER_UNIX)));
+                        ChatServer::start, ChatServer::start, ChatServer.MAX_QUEUED, OptionSpec.SERVER_UNIX),
+                Sample.server("mini-redis", "a Redis-protocol server: redis-cli and redis-benchmark work with it",
+                        OptionSpec.serverPort(MiniRedis.DEFAULT_PORT), MiniRedis::start, OptionSpec.SERVER_UNIX)));
     }
 
     /** The sample called {@code name}, or null. */
@@ -84,7 +86,7 @@ public final class SampleCatalog {
         out.println("usage: java -jar twine-samples.jar NAME [--host H] [--port P | --unix PATH] [options]");
         out.println("       java -jar twine-samples.jar NAME --help");
         out.println();
-        out.println("Servers listen on 127.0.0.1:21567 unless --host / --port say otherwise; stream servers and");
+        out.println("Servers listen on 127.0.0.1:21567 (mini-redis: 6379) unless --host / --port say otherwise; stream servers and");
         out.println("clients take --unix PATH to use a Unix domain socket instead. Clients send");
         out.println("each line of standard input and print the replies; an empty line or end of input ends them.");
         out.println("Exit codes: 0 done, 2 bad options, 1 a failure: a connection refused or lost, a UDP");

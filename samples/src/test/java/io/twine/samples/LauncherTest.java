@@ -78,7 +78,7 @@ class LauncherTest {
         }
         for (String name : List.of("demo", "echo-server", "tcp-server", "tcp-client", "udp-server", "udp-client",
                 "line-server", "threaded-line-server", "line-client", "twisted-server", "twisted-client",
-                "chat-server")) {
+                "chat-server", "mini-redis")) {
             assertTrue(SampleCatalog.standard().find(name) != null, name);
         }
     }
@@ -88,6 +88,14 @@ class LauncherTest {
         assertEquals(0, launch("", "tcp-server", "--help"));
         assertTrue(out.text().contains("--port P"));
         assertTrue(out.text().contains("(default 21567)"));
+        assertTrue(out.text().contains("(default 127.0.0.1)"));
+    }
+
+    @Test
+    void miniRedisListensOnRedisPortByDefault() {
+        assertEquals(0, launch("", "mini-redis", "--help"));
+        assertTrue(out.text().contains("--port P"));
+        assertTrue(out.text().contains("(default 6379)"), out.text());
         assertTrue(out.text().contains("(default 127.0.0.1)"));
     }
 

@@ -9,6 +9,7 @@ import io.twine.samples.chat.ChatServer;
 import io.twine.samples.echo.EchoServer;
 import io.twine.samples.line.LineServer;
 import io.twine.samples.line.ThreadedLineServer;
+import io.twine.samples.redis.MiniRedis;
 import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.ServerStarter;
 import io.twine.samples.support.StartedServer;
@@ -53,7 +54,8 @@ class SampleServersFuzzTest {
             "twisted-server", TwistedServer::start,
             "chat-server", ChatServer::start,
             "line-server", LineServer::start,
-            "threaded-line-server", ThreadedLineServer::start);
+            "threaded-line-server", ThreadedLineServer::start,
+            "mini-redis", MiniRedis::start);
 
     private static SampleArgs defaults() {
         return SampleArgs.defaults(List.of(ChatServer.MAX_QUEUED));
@@ -65,7 +67,7 @@ class SampleServersFuzzTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"echo-server", "tcp-server", "twisted-server", "chat-server", "line-server",
-            "threaded-line-server"})
+            "threaded-line-server", "mini-redis"})
     void tcpServerSurvivesHostilePeers(String name) throws Exception {
         Reactor reactor = new Reactor();
         List<String> reported = new CopyOnWriteArrayList<>();

@@ -15,8 +15,7 @@ public final class OptionSpec {
     /** Clients: the server to connect to. */
     public static final OptionSpec CLIENT_HOST = new OptionSpec("host", "H", "server to connect to", "127.0.0.1");
     /** Servers: the port to listen on; 0 picks a free one. */
-    public static final OptionSpec SERVER_PORT = new OptionSpec("port", "P",
-            "port to listen on (0 picks a free one)", "21567");
+    public static final OptionSpec SERVER_PORT = serverPort(21567);
     /**
      * Every sample: record the reactor's last iterations and write them to FILE as a timeline
      * page when the sample ends (see {@link TraceFile}); {@value TraceFile#OFF}, the default,
@@ -38,6 +37,11 @@ public final class OptionSpec {
     private final String valueName;
     private final String description;
     private final String defaultValue;
+
+    /** Servers: {@code --port}, with {@code defaultPort} when not given (mini-redis listens on Redis's). */
+    public static OptionSpec serverPort(int defaultPort) {
+        return new OptionSpec("port", "P", "port to listen on (0 picks a free one)", String.valueOf(defaultPort));
+    }
 
     /**
      * @param name without the leading dashes, e.g. {@code "port"}

@@ -92,6 +92,15 @@ public final class PythonPeer implements AutoCloseable {
                 + ": apt-get update && apt-get install -y " + name + ")", onCi());
     }
 
+    /**
+     * The same rule for any other optional peer (redis-server, redis-py, ...): skips the calling
+     * test with {@code missing} as the reason when it is not {@code available}; fails it instead
+     * when {@code CI=true}.
+     */
+    public static void requirePeer(boolean available, String missing) {
+        require(available, missing, onCi());
+    }
+
     /** True when the environment variable {@code CI} is {@code "true"}, as CI sets it. */
     public static boolean onCi() {
         return "true".equals(System.getenv("CI"));
@@ -112,7 +121,8 @@ public final class PythonPeer implements AutoCloseable {
         Assumptions.abort(missing);
     }
 
-    private static boolean runs(String... command) {
+    /** True when {@code command} starts and exits 0 within the probe timeout. */
+    public static boolean runs(String... command) {
         Process probe = null;
         try {
             probe = new ProcessBuilder(command).redirectErrorStream(true)
