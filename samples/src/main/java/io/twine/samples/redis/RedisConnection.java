@@ -133,6 +133,16 @@ final class RedisConnection extends Protocol implements Producer {
         // The transport is closing; connectionLost follows.
     }
 
+    /** True while the transport's queue is above its high-water mark: no request runs. */
+    boolean isPaused() {
+        return paused;
+    }
+
+    /** Bytes received and not yet decoded (requests waiting while paused, or part of a line). */
+    int unconsumedBytes() {
+        return unconsumedSize;
+    }
+
     /** {@code QUIT}: close once the replies so far are sent, and run nothing more. */
     void closeAfterReply() {
         closing = true;
