@@ -10,12 +10,13 @@ import java.util.List;
  * ({@code *2\r\n$3\r\nGET\r\n$1\r\nk\r\n}, what every client library sends) and inline commands
  * ({@code GET k\r\n}, what a person types into telnet).
  *
- * <p>It is a decode step: {@link #decode} reads what it can from the buffer and returns one
- * request, or null when it needs more bytes. A request may arrive split at any byte: the decoder
- * remembers how far it got inside the request, and a line it could not finish it leaves in the
- * buffer, to be given again with the bytes that follow it. So the caller keeps only the
- * unconsumed bytes of one line (at most {@value #MAX_LINE_BYTES} bytes), while a bulk string's
- * bytes are copied into the request as they arrive.
+ * <p>It is the decode step of a {@link io.twine.protocol.basic.FrameReceiver}: {@link #decode}
+ * reads what it can from the buffer and returns one request, or null when it needs more bytes.
+ * A request may arrive split at any byte: the decoder remembers how far it got inside the
+ * request, and a line it could not finish it leaves in the buffer, to be given again with the
+ * bytes that follow it. So the receiver keeps only the unconsumed bytes of one line (at most
+ * {@value #MAX_LINE_BYTES} bytes), while a bulk string's bytes are copied into the request as
+ * they arrive.
  *
  * <p><b>Limits.</b> Memory follows the bytes a client has sent, never what it claims it will
  * send: a bulk string's array is allocated for the bytes at hand and grows by doubling as more

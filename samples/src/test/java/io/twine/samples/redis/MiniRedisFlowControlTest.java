@@ -71,7 +71,7 @@ class MiniRedisFlowControlTest {
 
                 Transport transport = greedyConnection.transport();
                 long queued = rt.call(transport::getWriteBufferSize);
-                long held = rt.call(greedyConnection::unconsumedBytes);
+                long held = rt.call(greedyConnection::bufferedBytes);
                 // High-water mark, plus the reply that crossed it, plus one reply buffer.
                 long bound = HIGH_WATER_MARK + VALUE_BYTES + 64 + 8 * 1024;
                 assertTrue(queued <= bound, "queued " + queued + " > " + bound);
