@@ -540,6 +540,24 @@ public final class Reactor implements Scheduler {
         return result;
     }
 
+    /**
+     * Runs blocking {@code work} on a worker thread, where {@link #deferToThread} runs its work,
+     * with no result to wait for (Twisted's {@code callInThread}). What it throws is reported
+     * through the {@link ErrorReporter}, on the loop thread.
+     *
+     * <p>Thread-safe.
+     */
+    public void callInThread(Runnable work) {
+        Objects.requireNonNull(work, "work");
+        workers().execute(() -> {
+            try {
+                work.run();
+            } catch (Throwable error) {
+                callFromThread(() -> reportError("callInThread " + work, error));
+            }
+        });
+    }
+
     /** The most worker threads {@link #deferToThread} uses; set before its first use. */
     public synchronized void setMaxWorkerThreads(int maxThreads) {
         if (maxThreads < 1) {
@@ -672,6 +690,15 @@ public final class Reactor implements Scheduler {
     public LoopMetrics metrics() {
         monitor.checkLoopThread("Reactor.metrics");
         return monitor.metrics();
+    }
+
+    /**
+     * The calls scheduled with {@link #callLater} and not yet run or cancelled, in the order they
+     * will run (Twisted's {@code getDelayedCalls}); a copy. Loop-only.
+     */
+    public List<DelayedCall> getDelayedCalls() {
+        monitor.checkLoopThread("Reactor.getDelayedCalls");
+        return timers.pending();
     }
 
     /** Timers scheduled and not yet run or cancelled. Loop-only. */

@@ -1,6 +1,8 @@
 package io.twine.reactor;
 
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The one small interface that time-driven code depends on: what time it is, and "run this
@@ -31,4 +33,26 @@ public interface Scheduler {
      * @throws IllegalArgumentException if {@code delay} is negative
      */
     DelayedCall callLater(Duration delay, Runnable task);
+
+    /**
+     * Runs {@code work} on the loop after {@code delay} and completes the returned future with
+     * what it returns or throws (Twisted's {@code task.deferLater}). Cancelling the future before
+     * then cancels the call; do it on the loop thread, like every scheduler call.
+     */
+    default <T> CompletableFuture<T> deferLater(Duration delay, Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        DelayedCall call = callLater(delay, () -> {
+            try {
+                result.complete(work.call());
+            } catch (Throwable error) {
+                result.completeExceptionally(error);
+            }
+        });
+        result.whenComplete((value, error) -> {
+            if (result.isCancelled() && call.isActive()) {
+                call.cancel();
+            }
+        });
+        return result;
+    }
 }

@@ -4,6 +4,7 @@ import io.twine.reactor.DelayedCall;
 import io.twine.reactor.Scheduler;
 import io.twine.reactor.internal.TimerQueue;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A {@link Scheduler} whose time moves only when a test calls {@link #advance} (Twisted's
@@ -50,6 +51,11 @@ public final class ManualClock implements Scheduler {
         for (Duration step : steps) {
             advance(step);
         }
+    }
+
+    /** The calls scheduled and not yet run or cancelled, in the order they will run (Twisted's {@code Clock.getDelayedCalls}). */
+    public List<DelayedCall> getDelayedCalls() {
+        return timers.pending();
     }
 
     /** How many calls are scheduled and not yet run or cancelled. */

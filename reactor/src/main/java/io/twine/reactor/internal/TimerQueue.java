@@ -4,6 +4,7 @@ import io.twine.reactor.DelayedCall;
 import io.twine.reactor.ErrorReporter;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -52,6 +53,13 @@ public final class TimerQueue {
     /** How many timers are scheduled and not yet run or cancelled. */
     public int size() {
         return size;
+    }
+
+    /** The timers scheduled and not yet run or cancelled, in the order they will run (a copy). */
+    public List<DelayedCall> pending() {
+        Timer[] live = Arrays.copyOf(heap, size);
+        Arrays.sort(live, (a, b) -> before(a, b) ? -1 : before(b, a) ? 1 : 0);
+        return List.of(live);
     }
 
     /**
