@@ -30,9 +30,11 @@ import jdk.net.UnixDomainPrincipal;
  * the loop dispatches its readiness to.
  *
  * <p>Reading: each read goes into the reactor's shared read buffer and is handed to
- * {@code dataReceived} at once. Writing: bytes are copied into an {@link OutboundQueue}; the
- * connection asks the loop for one flush before the next select, and turns on {@code OP_WRITE}
- * only while the kernel's buffer is full.
+ * {@code dataReceived} at once. Writing: bytes are copied into an {@link OutboundQueue} and leave
+ * in one write per flush. Writes made during this connection's own read event are flushed at its
+ * end, so the reply is on its way while the loop reads the other ready connections; writes made
+ * anywhere else (timers, tasks, another connection's callbacks) ask the loop for one flush before
+ * the next select. {@code OP_WRITE} is on only while the kernel's buffer is full.
  *
  * <p>Everything that ends the connection goes through {@link #close(Reason)}, which closes the
  * socket at once and calls {@code connectionLost} exactly once, at the start of the loop's next
@@ -48,8 +50,6 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
     private static final int MAX_READS_PER_EVENT = 4;
     static final long DEFAULT_HIGH_WATER_MARK = 64 * 1024;
     static final long DEFAULT_LOW_WATER_MARK = 16 * 1024;
-    /** Queued bytes after a read event at which the connection flushes at once instead of waiting for the loop. */
-    private static final long EARLY_FLUSH_BYTES = 16 * 1024;
 
     private final Reactor reactor;
     private final LoopMonitor monitor;
@@ -80,7 +80,12 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
     private boolean writeShutdown;
     /** OP_WRITE is on: the kernel's buffer was full at the last flush. */
     private boolean waitingForWritable;
+    /** Something was written or a close was asked for since the last flush. */
     private boolean flushRequested;
+    /** In the loop's list of connections to flush before the next select. */
+    private boolean flushQueuedWithLoop;
+    /** Inside this connection's own read event, whose end flushes. */
+    private boolean inReadEvent;
     private boolean closed;
     /** Why the connection closed, until {@code connectionLost} has been given it. */
     private Reason pendingLoss;
@@ -130,11 +135,16 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
             flushNow();
         }
         if ((readyOps & SelectionKey.OP_READ) != 0 && !closed) {
-            readNow();
-            // Small writes wait for the loop's one flush before the next select, where they are
-            // coalesced. A large reply (an echo of 16 KiB messages, a proxy) would only wait there
-            // while the other ready connections are read, so it leaves now.
-            if (!closed && !waitingForWritable && outbound.size() >= EARLY_FLUSH_BYTES) {
+            inReadEvent = true;
+            try {
+                readNow();
+            } finally {
+                inReadEvent = false;
+            }
+            // The read event ends with its own flush (Netty's channelReadComplete): waiting for the
+            // flush before the next select would hold this reply until every other ready
+            // connection had been read, and with 1,000 of them the peers sat idle meanwhile.
+            if (flushRequested && !closed && !waitingForWritable) {
                 flushNow();
             }
         }
@@ -189,17 +199,19 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
         }
     }
 
+    /** The loop's flush before the select: delivers a pending loss, or writes what was asked for. */
     @Override
     public void flush() {
-        flushRequested = false;
+        flushQueuedWithLoop = false;
         if (pendingLoss != null) {
             deliverLoss();
-        } else if (!closed && !waitingForWritable) {
+        } else if (flushRequested && !closed && !waitingForWritable) {
             flushNow();
         }
     }
 
     private void flushNow() {
+        flushRequested = false;
         try {
             long written = outbound.writeTo(channel);
             bytesOut += written;
@@ -338,9 +350,17 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
     }
 
     private void requestFlush() {
-        // With OP_WRITE on, the loop flushes when the kernel has room; asking now would only fail.
-        if (!flushRequested && !waitingForWritable) {
-            flushRequested = true;
+        flushRequested = true;
+        // During our own read event its end flushes; with OP_WRITE on, the loop flushes when the
+        // kernel has room, and asking now would only fail.
+        if (!inReadEvent && !waitingForWritable) {
+            queueWithLoop();
+        }
+    }
+
+    private void queueWithLoop() {
+        if (!flushQueuedWithLoop) {
+            flushQueuedWithLoop = true;
             reactor.requestFlush(this);
         }
     }
@@ -442,10 +462,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
         reactor.untrack(this);
         monitor.connectionClosed(this, reason, bytesIn, bytesOut);
         pendingLoss = reason;
-        if (!flushRequested) {  // asked for even with OP_WRITE on: the flush step delivers the loss
-            flushRequested = true;
-            reactor.requestFlush(this);
-        }
+        queueWithLoop();  // even with OP_WRITE on or inside a read event: the loop's flush step delivers the loss
     }
 
     /** The only place that calls {@code connectionLost}; once, on the turn after {@link #close}. */
