@@ -1,5 +1,6 @@
 package io.twine.reactor;
 
+import io.twine.reactor.internal.TaskQueue;
 import io.twine.reactor.internal.TimerQueue;
 import io.twine.reactor.observe.CallbackKind;
 import io.twine.reactor.observe.LoopMetrics;
@@ -28,7 +29,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -89,7 +89,8 @@ public final class Reactor implements Scheduler {
 
     private final Poller poller;
     private final TimerQueue timers = new TimerQueue(this::now);
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Tasks from callFromThread: many producers, the loop the only consumer, no allocation per task. */
+    private final TaskQueue tasks = new TaskQueue();
     /** True while the loop is about to sleep or sleeping: the one wake-up of that sleep is still unsent. */
     private final AtomicBoolean wakeupNeeded = new AtomicBoolean();
     private final AtomicBoolean runCalled = new AtomicBoolean();
