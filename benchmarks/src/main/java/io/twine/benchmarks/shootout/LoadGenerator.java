@@ -26,8 +26,14 @@ import java.util.function.Consumer;
  * per message, so the generator can outrun every server it drives; the shootout checks that
  * against the C server.
  *
- * <p>Talks to the shootout on stdout, one line each: {@code CONNECTED n}, then {@code PROGRESS
- * elapsedMillis messages} about once a second, then {@code RESULT key=value ...}. With {@code
+ * <p>The shootout now drives the servers with {@code load_epoll.c}: this generator, on one CPU,
+ * costs more per message than the servers and so measures itself, and it costs less per message
+ * when replies come in bursts (one select, many keys), which rewards a server that holds its
+ * replies back. It stays for {@code --load java} and for machines without gcc.
+ *
+ * <p>Talks to the shootout on stdout, one line each: {@code CONNECTED n}, {@code MEASURING} when
+ * the measured window opens, {@code PROGRESS elapsedMillis messages} about once a second,
+ * {@code MEASURED} when the window closes, then {@code RESULT key=value ...}. With {@code
  * --idle} it only connects, prints {@code CONNECTED n} and holds the connections until stdin says
  * {@code close} or ends.
  *
@@ -80,7 +86,7 @@ public final class LoadGenerator {
         }
         Worker[] workers = new Worker[threads];
         for (int t = 0; t < threads; t++) {
-            workers[t] = new Worker();
+            workers[t] = new Worker(t == 0);
         }
         for (int i = 0; i < channels.size(); i++) {
             workers[i % threads].add(channels.get(i));
@@ -95,6 +101,7 @@ public final class LoadGenerator {
             running[t].start();
         }
         reportProgress(workers, running, start, measureFrom);
+        System.out.println("MEASURED");
         LatencyHistogram latency = new LatencyHistogram();
         long messages = 0;
         String failure = null;
@@ -202,8 +209,11 @@ public final class LoadGenerator {
         long measured;
         volatile long progress;
         volatile String failure;
+        /** This worker tells the shootout when the measured window opens. */
+        final boolean announces;
 
-        Worker() {
+        Worker(boolean announces) {
+            this.announces = announces;
             for (int i = 0; i < IO_BUFFER; i++) {
                 out.put(i, (byte) ('A' + i % 26));
             }
@@ -226,9 +236,15 @@ public final class LoadGenerator {
                     }
                     send(connection);
                 }
+                boolean announced = !announces;
                 while (System.nanoTime() - measureUntil < 0) {
                     selector.select(onReady, 100);
                     progress = measured;
+                    if (!announced && System.nanoTime() - measureFrom >= 0) {
+                        announced = true;
+                        System.out.println("MEASURING");
+                        System.out.flush();
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 failure = e.toString();

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** What Linux's /proc says about another process: resident memory and open descriptors. */
+/** What Linux's /proc says about another process: resident memory, open descriptors and CPU time. */
 final class ProcStats {
 
     private ProcStats() {}
@@ -24,6 +24,22 @@ final class ProcStats {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * CPU time used so far by every thread of the process, user and system, in nanoseconds; -1
+     * where /proc does not say. The kernel counts it in ticks of 1/100 s (USER_HZ).
+     */
+    static long cpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Paths.get("/proc", String.valueOf(pid), "stat"));
+            // The command name, in parentheses, may hold spaces: count fields after its end.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);  // utime, stime
+            return ticks * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Open file descriptors, or -1 where /proc does not say. */

@@ -13,8 +13,8 @@ import java.util.Locale;
 final class Reports {
 
     private static final String[] COLUMNS = {"scenario", "server", "status", "msgs_per_s", "mb_per_s",
-        "p50_us", "p99_us", "p999_us", "max_us", "heap_bytes_per_conn", "rss_bytes_per_conn",
-        "ratio_vs_netty_nio", "ratio_vs_c_epoll", "note"};
+        "p50_us", "p99_us", "p999_us", "max_us", "server_cpu_pct", "server_cpu_ns_per_msg",
+        "heap_bytes_per_conn", "rss_bytes_per_conn", "ratio_vs_netty_nio", "ratio_vs_c_epoll", "note"};
 
     private Reports() {}
 
@@ -51,26 +51,27 @@ final class Reports {
                     : "heap " + num(r.heapBytesPerConnection, 0) + " B/conn";
             return heap + ", RSS " + num(r.rssBytesPerConnection, 0) + " B/conn";
         }
-        return String.format(Locale.ROOT, "%s msg/s, %s MB/s, p50 %s us, p99 %s us, p99.9 %s us",
+        return String.format(Locale.ROOT, "%s msg/s, %s MB/s, p50 %s us, p99 %s us, p99.9 %s us, server CPU %s%%, %s ns/msg",
                 si(r.messagesPerSecond), num(r.megabytesPerSecond, 1), num(r.p50Micros, 1), num(r.p99Micros, 1),
-                num(r.p999Micros, 1));
+                num(r.p999Micros, 1), num(r.serverCpuPercent, 0), num(r.serverCpuNanosPerMessage, 0));
     }
 
     static void printTable(List<RunResult> results, PrintStream out) {
-        String format = "%-2s %-11s %10s %8s %9s %9s %9s %10s %10s %9s %9s  %s%n";
+        String format = "%-2s %-11s %10s %8s %9s %9s %9s %7s %8s %10s %10s %9s %9s  %s%n";
         out.println();
         out.printf(Locale.ROOT, format, "", "server", "msgs/s", "MB/s", "p50 us", "p99 us", "p99.9 us",
-                "heap B/c", "RSS B/c", "x netty", "x C", "");
+                "CPU %", "ns/msg", "heap B/c", "RSS B/c", "x netty", "x C", "");
         for (RunResult r : results) {
             out.printf(Locale.ROOT, format, r.scenario.name(), r.server.label(),
                     r.ok() && !r.scenario.idle() ? si(r.messagesPerSecond) : "",
                     num(r.megabytesPerSecond, 1), num(r.p50Micros, 1), num(r.p99Micros, 1), num(r.p999Micros, 1),
-                    num(r.heapBytesPerConnection, 0), num(r.rssBytesPerConnection, 0),
+                    num(r.serverCpuPercent, 0), num(r.serverCpuNanosPerMessage, 0), num(r.heapBytesPerConnection, 0), num(r.rssBytesPerConnection, 0),
                     num(ratio(r, EchoKind.NETTY_NIO, results), 2), num(ratio(r, EchoKind.C_EPOLL, results), 2),
                     r.ok() ? "" : r.status.name().toLowerCase(Locale.ROOT) + ": " + r.note);
         }
         out.println("x netty / x C: messages per second over Netty NIO's / the C server's (A-D, higher is faster);"
-                + " for E, memory per connection over theirs (lower is smaller).");
+                + " for E, memory per connection over theirs (lower is smaller). CPU %: the server's CPU time"
+                + " over the measured window (100 = one CPU); ns/msg: that time per message echoed.");
         for (Scenario scenario : Scenario.values()) {
             String check = loadGeneratorCheck(scenario, results);
             if (check != null) {
@@ -145,7 +146,7 @@ final class Reports {
     private static Object[] row(RunResult r, List<RunResult> all) {
         return new Object[] {r.scenario.name(), r.server.label(), r.status.name().toLowerCase(Locale.ROOT),
             r.messagesPerSecond, r.megabytesPerSecond, r.p50Micros, r.p99Micros, r.p999Micros, r.maxMicros,
-            r.heapBytesPerConnection, r.rssBytesPerConnection, ratio(r, EchoKind.NETTY_NIO, all),
+            r.serverCpuPercent, r.serverCpuNanosPerMessage, r.heapBytesPerConnection, r.rssBytesPerConnection, ratio(r, EchoKind.NETTY_NIO, all),
             ratio(r, EchoKind.C_EPOLL, all), r.note};
     }
 

@@ -24,6 +24,10 @@ final class RunResult {
     double maxMicros = Double.NaN;
     double heapBytesPerConnection = Double.NaN;
     double rssBytesPerConnection = Double.NaN;
+    /** The server's CPU time over the measured window, as a share of one CPU (100 = one CPU busy). */
+    double serverCpuPercent = Double.NaN;
+    /** The server's CPU time over the measured window divided by the messages echoed in it. */
+    double serverCpuNanosPerMessage = Double.NaN;
 
     RunResult(EchoKind server, Scenario scenario) {
         this.server = server;

@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The end-to-end shootout: every echo server in a JVM (or process) of its own, driven over
- * 127.0.0.1 by a {@link LoadGenerator} in another, one server and one scenario at a time.
+ * 127.0.0.1 by a load generator in another process, one server and one scenario at a time. The
+ * load generator is {@code load_epoll.c}, compiled with gcc at start-up; {@code --load java}
+ * (or a missing gcc) uses the {@link LoadGenerator} JVM instead, which is slower per message than
+ * the servers it drives and so measures itself more than them (see the benchmarks README).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.twine.benchmarks.shootout.Shootout [options]
@@ -26,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  *   --rounds 1               runs of each server per scenario, interleaved; the median is reported
  *   --time-limit 900         seconds for the whole shootout; runs that would not fit are skipped
  *   --out shootout-results   where results.csv, results.json and results.svg go
- *   --load-threads N         load generator threads (default: the CPUs it is given)
+ *   --load c                 the load generator: c (load_epoll.c, one thread) or java
+ *   --load-threads N         Java load generator threads (default: the CPUs it is given)
  *   --no-taskset             do not pin server and load generator to separate CPUs
  *   --jfr                    record each Java server with JDK Flight Recorder (profile settings)
  *                            into OUT/SERVER-SCENARIO.jfr
@@ -35,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Each run: start the server with the same JVM flags for every Java server, wait for its
  * {@code LISTENING} line, start the load generator, relay its progress, read its result, then
  * stop both by PID. With {@code taskset} and at least two CPUs, the server gets the first half of
- * the CPUs and the load generator the rest.
+ * the CPUs and the load generator the rest. The server's CPU time (all its threads, from /proc)
+ * is read when the generator opens and closes the measured window, for CPU per message.
  */
 public final class Shootout {
 
@@ -65,8 +70,14 @@ public final class Shootout {
     private final String pinning;
     private final boolean flightRecorder;
     private final int rounds;
+    private final boolean javaLoadWanted;
     private Path cServer;
     private String cServerProblem;
+    /** The compiled C load generator, or null when the Java one drives the servers. */
+    private Path cLoad;
+    private String loadDescription;
+    /** Why the last {@link #compile} returned null. */
+    private String compileProblem;
 
     private Shootout(Args args) {
         for (String name : args.value("--servers", "twine,netty-nio,netty-epoll,blocking,c-epoll").split(",")) {
@@ -101,6 +112,11 @@ public final class Shootout {
             throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
         }
         loadThreads = args.intValue("--load-threads", taskset ? cpus - cpus / 2 : Math.max(1, cpus / 2));
+        String load = args.value("--load", "c");
+        if (!load.equals("c") && !load.equals("java")) {
+            throw new IllegalArgumentException("--load must be c or java, got '" + load + "'");
+        }
+        javaLoadWanted = load.equals("java");
     }
 
     /** Runs the shootout; exits 0 when every run that was not skipped succeeded. */
@@ -122,12 +138,16 @@ public final class Shootout {
 
     private List<RunResult> runAll() throws Exception {
         Files.createDirectories(out);
+        chooseLoadGenerator();
         System.out.printf(Locale.ROOT, "shootout: %d servers x %d scenarios x %d round(s), warm-up %.1f s, measured %.1f s, "
-                        + "time limit %d s; %s; %d load thread(s); results in %s%n",
+                        + "time limit %d s; %s; %s; results in %s%n",
                 servers.size(), scenarios.size(), rounds, warmupSeconds, durationSeconds,
-                TimeUnit.NANOSECONDS.toSeconds(timeLimitNanos), pinning, loadThreads, out.toAbsolutePath());
+                TimeUnit.NANOSECONDS.toSeconds(timeLimitNanos), pinning, loadDescription, out.toAbsolutePath());
         if (servers.contains(EchoKind.C_EPOLL)) {
-            buildCServer();
+            cServer = compile("echo_epoll");
+            if (cServer == null) {
+                cServerProblem = compileProblem;
+            }
         }
         List<RunResult> results = new ArrayList<>();
         int total = servers.size() * scenarios.size() * rounds;
@@ -171,9 +191,9 @@ public final class Shootout {
     }
 
     private String describeSetup() {
-        return String.format(Locale.ROOT, "%s %s, %d CPUs, %s; warm-up %.0f s, measured %.0f s",
+        return String.format(Locale.ROOT, "%s %s, %d CPUs, %s; %s; warm-up %.0f s, measured %.0f s",
                 System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), pinning, warmupSeconds, durationSeconds);
+                Runtime.getRuntime().availableProcessors(), pinning, loadDescription, warmupSeconds, durationSeconds);
     }
 
     /**
@@ -216,7 +236,7 @@ public final class Shootout {
                 return idleRun(kind, scenario, server, port, log);
             }
             load = ChildProcess.start("load", loadCommand(scenario, port), log);
-            return loadRun(kind, scenario, load, log);
+            return loadRun(kind, scenario, server, load, log);
         } catch (IOException e) {
             return RunResult.failed(kind, scenario, "could not start a process: " + e.getMessage());
         } finally {
@@ -229,23 +249,34 @@ public final class Shootout {
         }
     }
 
-    private RunResult loadRun(EchoKind kind, Scenario scenario, ChildProcess load, Path log)
+    private RunResult loadRun(EchoKind kind, Scenario scenario, ChildProcess server, ChildProcess load, Path log)
             throws InterruptedException {
         long limitMillis = (long) ((warmupSeconds + durationSeconds) * 1000) + 60_000;
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(limitMillis, (long) (secondsLeft() * 1000) + 30_000));
         String failure = null;
+        long[] cpuAtStart = null;
+        long[] cpuAtEnd = null;
         while (System.nanoTime() - until < 0) {
             String line = load.nextLine(TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
             if (line == null) {
                 break;
             }
-            if (line.startsWith("PROGRESS ")) {
+            if (line.equals("MEASURING")) {
+                cpuAtStart = new long[] {ProcStats.cpuNanos(server.pid()), System.nanoTime()};
+            } else if (line.equals("MEASURED")) {
+                cpuAtEnd = new long[] {ProcStats.cpuNanos(server.pid()), System.nanoTime()};
+            } else if (line.startsWith("PROGRESS ")) {
                 printProgress(kind.label() + " " + scenario.name(), line);
             } else if (line.startsWith("FAILED ")) {
                 failure = line.substring("FAILED ".length());
             } else if (line.startsWith("RESULT ")) {
                 System.out.print("\r");
                 RunResult result = parseResult(kind, scenario, line);
+                if (cpuAtStart != null && cpuAtEnd != null && cpuAtStart[0] >= 0 && cpuAtEnd[0] >= 0) {
+                    long cpu = cpuAtEnd[0] - cpuAtStart[0];
+                    result.serverCpuPercent = 100.0 * cpu / (cpuAtEnd[1] - cpuAtStart[1]);
+                    result.serverCpuNanosPerMessage = result.messages > 0 ? (double) cpu / result.messages : Double.NaN;
+                }
                 if (failure != null) {
                     result.status = RunResult.Status.FAILED;
                     result.note = failure;
@@ -385,52 +416,73 @@ public final class Shootout {
 
     private List<String> loadCommand(Scenario scenario, int port) {
         List<String> command = new ArrayList<>(loadPin);
-        command.add(java);
-        command.addAll(LOAD_JVM_FLAGS);
-        command.addAll(List.of("-cp", classpath, LoadGenerator.class.getName(),
-                "--port", String.valueOf(port), "--connections", String.valueOf(scenario.connections())));
+        if (cLoad != null) {
+            command.add(cLoad.toString());
+        } else {
+            command.add(java);
+            command.addAll(LOAD_JVM_FLAGS);
+            command.addAll(List.of("-cp", classpath, LoadGenerator.class.getName(),
+                    "--threads", String.valueOf(loadThreads)));
+        }
+        command.addAll(List.of("--port", String.valueOf(port), "--connections", String.valueOf(scenario.connections())));
         if (scenario.idle()) {
             command.add("--idle");
         } else {
             command.addAll(List.of("--size", String.valueOf(scenario.messageSize()),
                     "--in-flight", String.valueOf(scenario.inFlight()),
                     "--warmup-ms", String.valueOf((long) (warmupSeconds * 1000)),
-                    "--duration-ms", String.valueOf((long) (durationSeconds * 1000)),
-                    "--threads", String.valueOf(loadThreads)));
+                    "--duration-ms", String.valueOf((long) (durationSeconds * 1000))));
         }
         return command;
     }
 
-    /** Compiles the C server from the source in this jar; on failure remembers why for the skip notes. */
-    private void buildCServer() throws IOException, InterruptedException {
-        if (!onPath("gcc")) {
-            cServerProblem = "gcc not found on PATH: the C ceiling is skipped";
-            System.out.println("c-epoll: " + cServerProblem);
-            return;
+    /** The C load generator unless the Java one was asked for or gcc cannot build it. */
+    private void chooseLoadGenerator() throws IOException, InterruptedException {
+        if (!javaLoadWanted) {
+            cLoad = compile("load_epoll");
         }
-        Path source = out.resolve("echo_epoll.c");
-        try (InputStream in = Shootout.class.getResourceAsStream("echo_epoll.c")) {
-            if (in == null) {
-                cServerProblem = "echo_epoll.c is missing from the class path";
-                return;
-            }
-            Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
-        }
-        Path binary = out.resolve("echo_epoll");
-        Process gcc = new ProcessBuilder("gcc", "-O2", "-o", binary.toString(), source.toString())
-                .redirectErrorStream(true).redirectOutput(out.resolve("gcc.log").toFile()).start();
-        if (!gcc.waitFor(120, TimeUnit.SECONDS)) {
-            gcc.destroyForcibly();
-            cServerProblem = "gcc took more than 120 s";
-        } else if (gcc.exitValue() != 0) {
-            cServerProblem = "gcc failed; see " + out.resolve("gcc.log");
+        if (cLoad != null) {
+            loadDescription = "load generator load_epoll.c (one thread)";
         } else {
-            cServer = binary.toAbsolutePath();
-            System.out.println("c-epoll: built " + cServer + " with gcc -O2");
+            loadDescription = "Java load generator, " + loadThreads + " thread(s)"
+                    + (javaLoadWanted ? "" : " (the C one could not be built: " + compileProblem + ")");
         }
-        if (cServerProblem != null) {
-            System.out.println("c-epoll: " + cServerProblem);
+    }
+
+    /**
+     * Compiles {@code name}.c from this jar into the output folder with gcc -O2; returns the
+     * program, or null with the reason in {@link #compileProblem}.
+     */
+    private Path compile(String name) throws IOException, InterruptedException {
+        compileProblem = null;
+        if (!onPath("gcc")) {
+            compileProblem = "gcc not found on PATH";
+        } else {
+            Path source = out.resolve(name + ".c");
+            try (InputStream in = Shootout.class.getResourceAsStream(name + ".c")) {
+                if (in == null) {
+                    compileProblem = name + ".c is missing from the class path";
+                    System.out.println(name + ": " + compileProblem);
+                    return null;
+                }
+                Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Path binary = out.resolve(name);
+            Path log = out.resolve("gcc-" + name + ".log");
+            Process gcc = new ProcessBuilder("gcc", "-O2", "-o", binary.toString(), source.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!gcc.waitFor(120, TimeUnit.SECONDS)) {
+                gcc.destroyForcibly();
+                compileProblem = "gcc took more than 120 s";
+            } else if (gcc.exitValue() != 0) {
+                compileProblem = "gcc failed; see " + log;
+            } else {
+                System.out.println(name + ": built " + binary.toAbsolutePath() + " with gcc -O2");
+                return binary.toAbsolutePath();
+            }
         }
+        System.out.println(name + ": " + compileProblem);
+        return null;
     }
 
     // ------------------------------------------------------------------ helpers

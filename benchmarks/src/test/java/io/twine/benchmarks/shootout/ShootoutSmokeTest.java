@@ -22,8 +22,18 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class ShootoutSmokeTest {
 
+    /** With gcc the C load generator drives the server; without it the Java one does. */
     @Test
     void twineScenarioARunsEndToEndAndWritesEveryResultFile(@TempDir Path out) throws Exception {
+        runScenarioA(out, "c");
+    }
+
+    @Test
+    void theJavaLoadGeneratorStillWorks(@TempDir Path out) throws Exception {
+        runScenarioA(out, "java");
+    }
+
+    private static void runScenarioA(Path out, String load) throws Exception {
         // The tool talks to a terminal (progress redrawn with carriage returns): its output goes to
         // a buffer, shown only if the run fails, not to the build's log.
         ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -33,7 +43,7 @@ class ShootoutSmokeTest {
             System.setOut(captured);
             results = Shootout.run(new String[] {
                 "--servers", "twine", "--scenarios", "A", "--warmup", "0.5", "--duration", "1.5",
-                "--time-limit", "120", "--out", out.toString()});
+                "--time-limit", "120", "--out", out.toString(), "--load", load});
         } catch (Exception e) {
             throw new AssertionError("the shootout failed; it printed:\n" + console.toString(StandardCharsets.UTF_8), e);
         } finally {
@@ -47,6 +57,8 @@ class ShootoutSmokeTest {
         assertEquals(RunResult.Status.OK, twine.status, twine.note + "; the tool printed:\n" + printed);
         assertTrue(twine.messages > 0, "messages echoed while measuring: " + twine.messages);
         assertTrue(twine.p99Micros >= twine.p50Micros, "p99 below p50");
+        assertTrue(twine.serverCpuPercent >= 0 && twine.serverCpuNanosPerMessage >= 0,
+                "the server's CPU over the measured window: " + twine.serverCpuPercent + " %");
 
         String csv = Files.readString(out.resolve("results.csv"), StandardCharsets.UTF_8);
         assertTrue(csv.lines().anyMatch(line -> line.startsWith("A,twine,ok,")), csv);
