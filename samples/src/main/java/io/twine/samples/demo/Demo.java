@@ -9,6 +9,7 @@ import io.twine.samples.line.LineClient;
 import io.twine.samples.line.LineServer;
 import io.twine.samples.line.ThreadedLineServer;
 import io.twine.samples.support.Console;
+import io.twine.samples.support.Ctime;
 import io.twine.samples.support.ExitStatus;
 import io.twine.samples.support.OptionSpec;
 import io.twine.samples.support.SampleArgs;
@@ -106,6 +107,9 @@ public final class Demo {
     /** Runs {@code conversations} on a new reactor on this thread, printing to the console. */
     public static int run(List<Conversation> conversations, Duration pause, Console console) {
         Demo demo = new Demo(conversations, pause, console.out());
+        // The servers start on the loop, one after the other: what they would load on first use
+        // (time-zone rules and locale names for ctime) is loaded here, before the loop runs.
+        Ctime.local();
         demo.reactor.callWhenRunning(demo::introduce);
         demo.reactor.installShutdownHook();
         console.reactorReady(demo.reactor);

@@ -25,9 +25,16 @@ public final class Ctime {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The system clock in the default time zone: what {@code time.ctime()} prints. */
+    /**
+     * The system clock in the default time zone: what {@code time.ctime()} prints. Formats the
+     * time once, so that the time-zone rules and the English day and month names are loaded now,
+     * when a server is set up, and not by its first client's request on the loop thread (about
+     * 60 ms, the first read of {@code tcp-server} in {@code demo --trace}).
+     */
     public static Ctime local() {
-        return new Ctime(Clock.systemDefaultZone());
+        Ctime ctime = new Ctime(Clock.systemDefaultZone());
+        ctime.now();
+        return ctime;
     }
 
     /** The current time, as {@code time.ctime()} would print it. */
