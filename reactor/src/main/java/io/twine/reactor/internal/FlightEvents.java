@@ -23,10 +23,15 @@ public final class FlightEvents {
 
     private FlightEvents() {}
 
-    /** Loaded, with the JDK's event metadata, only once the recorder exists. */
+    /**
+     * Loaded, with the JDK's event metadata, only once the recorder exists: then all together, by
+     * the loop's first question at the start of an iteration, rather than one of them inside the
+     * callback that first closes a connection.
+     */
     private static final class Probes {
         static final SlowCallbackEvent SLOW = new SlowCallbackEvent();
         static final LoopIterationEvent ITERATION = new LoopIterationEvent();
+        static final ConnectionClosedEvent CLOSED = new ConnectionClosedEvent();
     }
 
     /** True once the Flight Recorder has been initialized; it stays so for the life of the JVM. */
@@ -59,7 +64,7 @@ public final class FlightEvents {
 
     /** True while a recording wants connection-closed events (so the caller may build labels). */
     public static boolean connectionClosedWanted() {
-        return recorderExists() && new ConnectionClosedEvent().isEnabled();
+        return recorderExists() && Probes.CLOSED.isEnabled();
     }
 
     /** Records a closed connection. */
