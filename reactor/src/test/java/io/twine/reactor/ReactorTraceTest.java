@@ -49,7 +49,8 @@ class ReactorTraceTest {
             CountDownLatch ran = new CountDownLatch(1);
             rt.run(() -> {
                 reactor.startTracing(64);
-                reactor.callLater(Duration.ofMillis(20), new NamedTimer(ran));
+                // Long enough that a loaded machine, descheduling the loop, rarely reaches the select late.
+                reactor.callLater(Duration.ofMillis(200), new NamedTimer(ran));
             });
             assertTrue(ran.await(10, TimeUnit.SECONDS));
             rt.run(() -> { });

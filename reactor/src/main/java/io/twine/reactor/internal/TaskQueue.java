@@ -13,8 +13,8 @@ import java.util.Objects;
  * with a compare-and-set, then writes its element into that position's slot; the consumer walks
  * the positions in order, waiting for a claimed slot to be written. A {@link
  * java.util.concurrent.ConcurrentLinkedQueue} allocates a node per element; here the consumer
- * hands each chunk it has emptied back as a spare, which the next producer to need a chunk takes,
- * so in steady state no chunk is allocated either.
+ * hands each chunk it has emptied back as a spare (up to {@value #MAX_SPARES}), which the next
+ * producer to need a chunk takes, so in steady state no chunk is allocated either.
  *
  * <p><b>Crossing into a new chunk.</b> The producer that claims the first position of a chunk
  * links it. While it does, the counter is odd, which tells the other producers to wait (a
@@ -30,17 +30,17 @@ public final class TaskQueue {
 
     /** Slots per chunk: 4 KiB of references with compressed pointers; one chunk per 1,024 tasks linked. */
     static final int CHUNK_SIZE = 1024;
+    /** Emptied chunks kept for reuse at most (32 KiB); beyond that they are left to the collector. */
+    static final int MAX_SPARES = 8;
     private static final int MASK = CHUNK_SIZE - 1;
 
     private static final VarHandle PRODUCER_INDEX;
-    private static final VarHandle SPARE;
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Runnable[].class);
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             PRODUCER_INDEX = lookup.findVarHandle(TaskQueue.class, "producerIndex", long.class);
-            SPARE = lookup.findVarHandle(TaskQueue.class, "spare", Chunk.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -57,9 +57,14 @@ public final class TaskQueue {
     private volatile long producerIndex;
     /** The chunk that holds the next position to claim. */
     private volatile Chunk producerChunk;
-    /** An emptied chunk the consumer gave back, for the next producer that needs one; or null. */
-    @SuppressWarnings("unused")  // accessed through SPARE
-    private volatile Chunk spare;
+    /**
+     * Emptied chunks for reuse, a ring with one writer (the consumer) and one reader at a time
+     * (the producer linking a chunk, kept alone by the odd counter). Several, because with many
+     * producers the backlog grows and shrinks by more than one chunk.
+     */
+    private final Chunk[] spares = new Chunk[MAX_SPARES];
+    private volatile long sparesGiven;
+    private volatile long sparesTaken;
 
     // The consumer's own: no other thread reads them.
     private Chunk consumerChunk;
@@ -99,13 +104,35 @@ public final class TaskQueue {
 
     /** Called with the counter odd, so by one producer at a time. */
     private void linkNextChunk(Chunk full, Runnable firstTask) {
-        Chunk next = (Chunk) SPARE.getAndSet(this, (Chunk) null);
+        Chunk next = takeSpare();
         if (next == null) {
             next = new Chunk();
         }
         next.slots[0] = firstTask;  // published by the volatile writes below
         producerChunk = next;
         full.next = next;
+    }
+
+    /** A spare chunk, or null; called by the one producer linking a chunk. */
+    private Chunk takeSpare() {
+        long taken = sparesTaken;
+        if (taken == sparesGiven) {
+            return null;
+        }
+        int slot = (int) (taken % MAX_SPARES);
+        Chunk chunk = spares[slot];
+        spares[slot] = null;
+        sparesTaken = taken + 1;
+        return chunk;
+    }
+
+    /** Keeps an emptied chunk for reuse if there is room. Consumer thread only. */
+    private void giveSpare(Chunk chunk) {
+        long given = sparesGiven;
+        if (given - sparesTaken < MAX_SPARES) {
+            spares[(int) (given % MAX_SPARES)] = chunk;
+            sparesGiven = given + 1;  // publishes the slot to the next producer that takes it
+        }
     }
 
     /**
@@ -121,9 +148,9 @@ public final class TaskQueue {
             if (next == null) {
                 return null;  // the producer of this position is still linking its chunk
             }
-            // Every slot of the old chunk was taken and cleared: it becomes the spare.
+            // Every slot of the old chunk was taken and cleared: it becomes a spare.
             chunk.next = null;
-            SPARE.setRelease(this, chunk);
+            giveSpare(chunk);
             consumerChunk = chunk = next;
         }
         Runnable task = (Runnable) SLOTS.getAcquire(chunk.slots, offset);
