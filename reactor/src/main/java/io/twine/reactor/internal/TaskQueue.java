@@ -11,7 +11,7 @@ import java.util.Objects;
  * <p><b>Shape.</b> Elements live in fixed-size chunks linked into a list (the design of JCTools'
  * {@code MpscUnboundedArrayQueue}): a producer claims a position by advancing one shared counter
  * with a compare-and-set, then writes its element into that position's slot; the consumer walks
- * the positions in order, waiting for a claimed slot to be written. A {@link
+ * the positions in order, and a claimed slot not yet written reads as "nothing yet". A {@link
  * java.util.concurrent.ConcurrentLinkedQueue} allocates a node per element; here the consumer
  * hands each chunk it has emptied back as a spare (up to {@value #MAX_SPARES}), which the next
  * producer to need a chunk takes, so in steady state no chunk is allocated either.
@@ -76,7 +76,10 @@ public final class TaskQueue {
         consumerChunk = first;
     }
 
-    /** Adds {@code task} at the tail. Thread-safe and lock-free; never blocks. */
+    /**
+     * Adds {@code task} at the tail. Thread-safe; takes no lock, and spins only while another
+     * producer links the next chunk (once per 1,024 tasks).
+     */
     public void offer(Runnable task) {
         Objects.requireNonNull(task, "task");
         while (true) {
