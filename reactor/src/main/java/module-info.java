@@ -21,4 +21,8 @@ module io.twine.reactor {
     exports io.twine.protocol.policies;
     exports io.twine.testing;
     exports io.twine.reactor.spi to io.twine.transports;
+
+    // A Reactor opens sockets with the drivers the transports module provides.
+    uses io.twine.reactor.spi.TcpDriver;
+    uses io.twine.reactor.spi.UdpDriver;
 }

@@ -11,4 +11,8 @@ module io.twine.transports {
     exports io.twine.transport.unix;
     exports io.twine.transport.tls;
     exports io.twine.transport.endpoints;
+
+    // How a Reactor finds TCP and UDP; the drivers' classes are not exported.
+    provides io.twine.reactor.spi.TcpDriver with io.twine.transport.tcp.TcpDriverService.Provider;
+    provides io.twine.reactor.spi.UdpDriver with io.twine.transport.udp.UdpDriverService.Provider;
 }

@@ -13,7 +13,18 @@ import io.twine.reactor.spi.LoopMonitor;
 import io.twine.reactor.spi.PendingFlush;
 import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
+import io.twine.reactor.spi.TcpDriver;
+import io.twine.reactor.spi.TransportLoop;
+import io.twine.reactor.spi.TransportLoops;
+import io.twine.reactor.spi.UdpDriver;
+import io.twine.protocol.ClientFactory;
+import io.twine.protocol.Connector;
+import io.twine.protocol.DatagramProtocol;
+import io.twine.protocol.DatagramTransport;
+import io.twine.protocol.Factory;
+import io.twine.protocol.ListeningPort;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -65,10 +76,13 @@ import java.util.function.Consumer;
  * ({@link #setDebug}, or {@code -Dtwine.debug=true}) warns about slow callbacks and rejects
  * loop-only calls from other threads. The counting and recording live in {@link LoopMonitor}.
  *
- * <p>The methods that take types of {@code io.twine.reactor.spi} are the surface transports plug
- * into; they are not for protocols.
+ * <p><b>Transports.</b> {@link #listenTcp}, {@link #connectTcp} and {@link #listenUdp} (what
+ * {@code Tcp} and {@code Udp} call) open sockets with the drivers of the transports module, found
+ * through {@link java.util.ServiceLoader}. The reactor hands those drivers a
+ * {@link TransportLoop}, the surface transports plug into (selector, shared buffers, flush and
+ * shutdown lists); it is no method of the reactor, so protocols cannot reach it.
  */
-public final class Reactor implements Scheduler {
+public final class Reactor implements EventLoop {
 
     /** Bytes one read may return; also the largest UDP payload, so one buffer serves both. */
     public static final int READ_BUFFER_SIZE = 64 * 1024;
@@ -86,6 +100,11 @@ public final class Reactor implements Scheduler {
      */
     static final int SPIN_THRESHOLD = 512;
     private static final System.Logger LOG = System.getLogger("io.twine.reactor");
+
+    static {
+        // The one way from a reactor to its transport loop besides the drivers: for TLS and groups of loops.
+        TransportLoops.install(Reactor::transportLoop);
+    }
 
     private final Poller poller;
     private final TimerQueue timers = new TimerQueue(this::now);
@@ -110,6 +129,7 @@ public final class Reactor implements Scheduler {
 
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     private final ChunkPool chunkPool = new ChunkPool(CHUNK_SIZE, MAX_POOLED_CHUNKS);
+    private final TransportLoop transportLoop = new Loop();
 
     private volatile Phase phase = Phase.NOT_STARTED;
     private volatile Thread loopThread;
@@ -333,6 +353,7 @@ public final class Reactor implements Scheduler {
      * <p>Thread-safe and idempotent. Called before {@code run()}, the loop stops as soon as it
      * starts (after the {@link #callWhenRunning} calls).
      */
+    @Override
     public void stop() {
         if (stopRequested.compareAndSet(false, true)) {
             callFromThread(() -> { });  // wakes the selector; the loop itself sees the flag
@@ -473,6 +494,7 @@ public final class Reactor implements Scheduler {
      *
      * <p>Thread-safe: the way into the loop from any other thread.
      */
+    @Override
     public void callFromThread(Runnable task) {
         tasks.offer(Objects.requireNonNull(task, "task"));
         if (wakeupNeeded.get() && wakeupNeeded.compareAndSet(true, false)) {
@@ -486,6 +508,7 @@ public final class Reactor implements Scheduler {
      *
      * <p>Loop-only (or before {@code run()}).
      */
+    @Override
     public void callWhenRunning(Runnable call) {
         Objects.requireNonNull(call, "call");
         monitor.checkLoopThread("Reactor.callWhenRunning");
@@ -502,6 +525,7 @@ public final class Reactor implements Scheduler {
      *
      * <p>Loop-only (or before {@code run()}).
      */
+    @Override
     public void addShutdownTrigger(ShutdownPhase triggerPhase, Runnable trigger) {
         monitor.checkLoopThread("Reactor.addShutdownTrigger");
         shutdownTriggers.get(Objects.requireNonNull(triggerPhase, "phase")).add(Objects.requireNonNull(trigger, "trigger"));
@@ -527,6 +551,7 @@ public final class Reactor implements Scheduler {
      *
      * <p>Thread-safe.
      */
+    @Override
     public <T> CompletableFuture<T> deferToThread(Callable<T> work) {
         Objects.requireNonNull(work, "work");
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -596,6 +621,7 @@ public final class Reactor implements Scheduler {
     }
 
     /** The resolver connects by host name use: by default {@link NameResolver#system}. */
+    @Override
     public NameResolver nameResolver() {
         return nameResolver;
     }
@@ -607,6 +633,7 @@ public final class Reactor implements Scheduler {
     }
 
     /** True when the caller is the thread running this reactor. Thread-safe. */
+    @Override
     public boolean isInLoopThread() {
         return Thread.currentThread() == loopThread;
     }
@@ -617,6 +644,7 @@ public final class Reactor implements Scheduler {
     }
 
     /** Reports an error through the installed {@link ErrorReporter}; never throws. Loop-only. */
+    @Override
     public void reportError(String context, Throwable error) {
         try {
             errors.report(context, error);
@@ -707,53 +735,101 @@ public final class Reactor implements Scheduler {
         return timers.size();
     }
 
-    // ------------------------------------------------------------------ transport SPI
-
-    /** Registers {@code channel} (already non-blocking) with the loop's selector. Loop-only. */
-    public Registration register(SelectableChannel channel, int interestOps, IoHandler handler)
-            throws ClosedChannelException {
-        monitor.checkLoopThread("Reactor.register");
-        return poller.register(channel, interestOps, handler);
-    }
-
-    /** Has {@code transport} flushed just before the next select. Loop-only. */
-    public void requestFlush(PendingFlush transport) {
-        pendingFlushes.add(transport);
-    }
-
-    /**
-     * The loop's one read buffer, shared by every transport: a protocol sees it only for the
-     * duration of one {@code dataReceived} call.
-     */
-    public ByteBuffer readBuffer() {
-        return readBuffer;
-    }
-
-    /** Where transports report bytes, connections and loop-only calls; see {@link LoopMonitor}. */
-    public LoopMonitor monitor() {
-        return monitor;
-    }
-
-    /** The loop's pool of outbound chunks. */
-    public ChunkPool chunkPool() {
-        return chunkPool;
-    }
-
-    /** Something to close when the reactor stops. If it is stopping already, it is told at once. */
-    public void track(ShutdownParticipant participant) {
-        participants.add(participant);
-        if (phase == Phase.STOPPING) {
-            participant.shutdown();
-        }
-    }
-
-    /** {@code participant} has closed. */
-    public void untrack(ShutdownParticipant participant) {
-        participants.remove(participant);
-    }
-
     /** Open listeners, connections and connectors. Loop-only. */
     public int trackedCount() {
         return participants.size();
+    }
+
+    // ------------------------------------------------------------------ transports
+
+    /** {@inheritDoc} Opened by the transports module's {@link TcpDriver}. */
+    @Override
+    public ListeningPort listenTcp(SocketAddress address, Factory factory, TcpOptions options) throws IOException {
+        return Drivers.tcp().listen(transportLoop, address, factory, options);
+    }
+
+    /** {@inheritDoc} Opened by the transports module's {@link TcpDriver}. */
+    @Override
+    public Connector connectTcp(SocketAddress address, ClientFactory factory, TcpOptions options) {
+        return Drivers.tcp().connect(transportLoop, address, factory, options);
+    }
+
+    /** {@inheritDoc} Opened by the transports module's {@link UdpDriver}. */
+    @Override
+    public DatagramTransport listenUdp(SocketAddress address, DatagramProtocol protocol, UdpOptions options)
+            throws IOException {
+        return Drivers.udp().listen(transportLoop, address, protocol, options);
+    }
+
+    /** The loop as transports see it; for {@link TransportLoops} and this package's tests, which play transport. */
+    TransportLoop transportLoop() {
+        return transportLoop;
+    }
+
+    /**
+     * What the reactor hands its transports, and only them: the transport SPI lives here rather
+     * than in public methods of the reactor, so user code cannot reach the shared read buffer.
+     */
+    private final class Loop implements TransportLoop {
+
+        @Override
+        public EventLoop eventLoop() {
+            return Reactor.this;
+        }
+
+        @Override
+        public long now() {
+            return Reactor.this.now();
+        }
+
+        @Override
+        public DelayedCall callLater(Duration delay, Runnable task) {
+            return Reactor.this.callLater(delay, task);
+        }
+
+        @Override
+        public Registration register(SelectableChannel channel, int interestOps, IoHandler handler)
+                throws ClosedChannelException {
+            monitor.checkLoopThread("Reactor.register");
+            return poller.register(channel, interestOps, handler);
+        }
+
+        @Override
+        public void requestFlush(PendingFlush transport) {
+            pendingFlushes.add(transport);
+        }
+
+        @Override
+        public ByteBuffer readBuffer() {
+            return readBuffer;
+        }
+
+        @Override
+        public ChunkPool chunkPool() {
+            return chunkPool;
+        }
+
+        @Override
+        public LoopMonitor monitor() {
+            return monitor;
+        }
+
+        @Override
+        public void track(ShutdownParticipant participant) {
+            participants.add(participant);
+            if (phase == Phase.STOPPING) {
+                participant.shutdown();
+            }
+        }
+
+        @Override
+        public void untrack(ShutdownParticipant participant) {
+            participants.remove(participant);
+        }
+
+        @Override
+        public void reportError(String context, Throwable error) {
+            Reactor.this.reportError(context, error);
+        }
     }
 }

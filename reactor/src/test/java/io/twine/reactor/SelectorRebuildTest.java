@@ -81,7 +81,7 @@ class SelectorRebuildTest {
         pipe.source().configureBlocking(false);
         PipeReader reader = new PipeReader(pipe.source());
         try (CapturedLog log = CapturedLog.of("io.twine.reactor"); ReactorThread rt = ReactorThread.start(reactor)) {
-            rt.call(() -> reactor.register(pipe.source(), SelectionKey.OP_READ, reader));
+            rt.call(() -> reactor.transportLoop().register(pipe.source(), SelectionKey.OP_READ, reader));
             // No polling from here: every cross-thread call wakes the loop, which is not a spin.
             ReactorThread.await(poller.rebuiltTwice);
             pipe.sink().write(ByteBuffer.wrap("still here".getBytes(StandardCharsets.US_ASCII)));

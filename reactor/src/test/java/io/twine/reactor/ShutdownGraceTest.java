@@ -24,13 +24,13 @@ class ShutdownGraceTest {
 
         @Override
         public void shutdown() {
-            reactor.requestFlush(this);
+            reactor.transportLoop().requestFlush(this);
         }
 
         @Override
         public void flush() {
             closed.set(true);
-            reactor.untrack(this);
+            reactor.transportLoop().untrack(this);
         }
 
         @Override
@@ -46,7 +46,7 @@ class ShutdownGraceTest {
         reactor.setShutdownGracePeriod(Duration.ofHours(1));
         ClosesOnFlush participant = new ClosesOnFlush(reactor);
         try (ReactorThread rt = ReactorThread.start(reactor)) {
-            rt.run(() -> reactor.track(participant));
+            rt.run(() -> reactor.transportLoop().track(participant));
         }
         assertTrue(participant.closed.get());
     }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.twine.reactor.TcpOptions;
 import io.twine.samples.support.CapturedOutput;
 import io.twine.testing.ReactorThread;
 import io.twine.transport.tcp.Tcp;
-import io.twine.transport.tcp.TcpOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -2,7 +2,7 @@ package io.twine.transport.endpoints;
 
 import io.twine.protocol.Factory;
 import io.twine.protocol.Protocol;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,7 +114,7 @@ public final class ClientEndpoint {
      *
      * <p>Thread-safe.
      */
-    public CompletableFuture<Protocol> connect(Reactor reactor, Factory factory) {
+    public CompletableFuture<Protocol> connect(EventLoop reactor, Factory factory) {
         Objects.requireNonNull(reactor, "reactor");
         Objects.requireNonNull(factory, "factory");
         if (path != null) {

@@ -5,7 +5,7 @@ import io.twine.protocol.DatagramTransport;
 import io.twine.protocol.Factory;
 import io.twine.protocol.ListeningPort;
 import io.twine.protocol.Protocol;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,18 +30,18 @@ public final class Endpoints {
     private Endpoints() {}
 
     /** Listens with {@code factory} on a {@code tcp:} or {@code tcp6:} endpoint. */
-    public static CompletableFuture<ListeningPort> server(Reactor reactor, String description, Factory factory) {
+    public static CompletableFuture<ListeningPort> server(EventLoop reactor, String description, Factory factory) {
         return ServerEndpoint.parse(description).listen(reactor, factory);
     }
 
     /** Opens a {@code udp:} endpoint for {@code protocol}. */
-    public static CompletableFuture<DatagramTransport> server(Reactor reactor, String description,
+    public static CompletableFuture<DatagramTransport> server(EventLoop reactor, String description,
             DatagramProtocol protocol) {
         return ServerEndpoint.parse(description).listen(reactor, protocol);
     }
 
     /** Connects to a {@code tcp:} endpoint; the future gets the connected protocol. */
-    public static CompletableFuture<Protocol> client(Reactor reactor, String description, Factory factory) {
+    public static CompletableFuture<Protocol> client(EventLoop reactor, String description, Factory factory) {
         return ClientEndpoint.parse(description).connect(reactor, factory);
     }
 }

@@ -6,9 +6,9 @@ import io.twine.protocol.Factory;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.reactor.DelayedCall;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
+import io.twine.reactor.TcpOptions;
 import io.twine.transport.tcp.Tcp;
-import io.twine.transport.tcp.TcpOptions;
 import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -40,7 +40,7 @@ final class HostConnector {
     /** RFC 8305's recommended Connection Attempt Delay. */
     static final long ATTEMPT_DELAY_MILLIS = 250;
 
-    private final Reactor reactor;
+    private final EventLoop reactor;
     private final ClientEndpoint endpoint;
     private final Factory factory;
     private final CompletableFuture<Protocol> result = new CompletableFuture<>();
@@ -58,7 +58,7 @@ final class HostConnector {
     private Protocol built;
     private boolean finished;
 
-    HostConnector(Reactor reactor, ClientEndpoint endpoint, Factory factory) {
+    HostConnector(EventLoop reactor, ClientEndpoint endpoint, Factory factory) {
         this.reactor = reactor;
         this.endpoint = endpoint;
         this.factory = factory;

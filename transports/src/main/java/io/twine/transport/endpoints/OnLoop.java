@@ -1,6 +1,6 @@
 package io.twine.transport.endpoints;
 
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
 import io.twine.reactor.spi.Failures;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -10,7 +10,7 @@ final class OnLoop {
 
     private OnLoop() {}
 
-    static <T> CompletableFuture<T> call(Reactor reactor, Callable<T> work) {
+    static <T> CompletableFuture<T> call(EventLoop reactor, Callable<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Runnable task = () -> {
             try {

@@ -5,7 +5,7 @@ import io.twine.protocol.Connector;
 import io.twine.protocol.Factory;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
 import io.twine.transport.unix.Unix;
 import io.twine.transport.unix.UnixOptions;
 import java.io.IOException;
@@ -25,13 +25,13 @@ import java.util.concurrent.TimeoutException;
  */
 final class PathConnector extends ClientFactory {
 
-    private final Reactor reactor;
+    private final EventLoop reactor;
     private final Path path;
     private final Duration timeout;
     private final Factory factory;
     private final CompletableFuture<Protocol> result = new CompletableFuture<>();
 
-    PathConnector(Reactor reactor, Path path, Duration timeout, Factory factory) {
+    PathConnector(EventLoop reactor, Path path, Duration timeout, Factory factory) {
         this.reactor = reactor;
         this.path = path;
         this.timeout = timeout;

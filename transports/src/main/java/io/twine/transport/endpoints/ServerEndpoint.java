@@ -4,9 +4,9 @@ import io.twine.protocol.DatagramProtocol;
 import io.twine.protocol.DatagramTransport;
 import io.twine.protocol.Factory;
 import io.twine.protocol.ListeningPort;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
+import io.twine.reactor.TcpOptions;
 import io.twine.transport.tcp.Tcp;
-import io.twine.transport.tcp.TcpOptions;
 import io.twine.transport.udp.Udp;
 import io.twine.transport.unix.Unix;
 import io.twine.transport.unix.UnixOptions;
@@ -180,7 +180,7 @@ public final class ServerEndpoint {
      *
      * @throws IllegalArgumentException if this is a UDP endpoint
      */
-    public CompletableFuture<ListeningPort> listen(Reactor reactor, Factory factory) {
+    public CompletableFuture<ListeningPort> listen(EventLoop reactor, Factory factory) {
         Objects.requireNonNull(reactor, "reactor");
         Objects.requireNonNull(factory, "factory");
         if (type == Type.UDP) {
@@ -195,11 +195,11 @@ public final class ServerEndpoint {
 
     /**
      * Opens this UDP endpoint for {@code protocol}, on the loop thread like
-     * {@link #listen(Reactor, Factory)}.
+     * {@link #listen(EventLoop, Factory)}.
      *
      * @throws IllegalArgumentException if this is a TCP endpoint
      */
-    public CompletableFuture<DatagramTransport> listen(Reactor reactor, DatagramProtocol protocol) {
+    public CompletableFuture<DatagramTransport> listen(EventLoop reactor, DatagramProtocol protocol) {
         Objects.requireNonNull(reactor, "reactor");
         Objects.requireNonNull(protocol, "protocol");
         if (type != Type.UDP) {

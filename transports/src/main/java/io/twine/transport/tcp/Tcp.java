@@ -4,7 +4,8 @@ import io.twine.protocol.ClientFactory;
 import io.twine.protocol.Connector;
 import io.twine.protocol.Factory;
 import io.twine.protocol.ListeningPort;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
+import io.twine.reactor.TcpOptions;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -14,8 +15,9 @@ import java.util.Objects;
 
 /**
  * TCP for the twine reactor: {@link #listen} (Twisted's {@code listenTCP}) and {@link #connect}
- * ({@code connectTCP}). The transports themselves are package-private; protocols see them only
- * as {@link io.twine.protocol.Transport}.
+ * ({@code connectTCP}) on any {@link EventLoop}: a {@link io.twine.reactor.Reactor} opens real
+ * sockets, a fake loop can record the call instead. The transports themselves
+ * are package-private; protocols see them only as {@link io.twine.protocol.Transport}.
  *
  * <p>Thread: loop only, or on the thread that will call {@code run()} before it does.
  */
@@ -24,7 +26,7 @@ public final class Tcp {
     private Tcp() {}
 
     /** Listens with {@link TcpOptions#defaults()}. */
-    public static ListeningPort listen(Reactor reactor, SocketAddress address, Factory factory) throws IOException {
+    public static ListeningPort listen(EventLoop reactor, SocketAddress address, Factory factory) throws IOException {
         return listen(reactor, address, factory, TcpOptions.defaults());
     }
 
@@ -35,17 +37,17 @@ public final class Tcp {
      *
      * @throws IOException if the address cannot be bound; the message names it
      */
-    public static ListeningPort listen(Reactor reactor, SocketAddress address, Factory factory, TcpOptions options)
+    public static ListeningPort listen(EventLoop reactor, SocketAddress address, Factory factory, TcpOptions options)
             throws IOException {
         Objects.requireNonNull(reactor, "reactor");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(options, "options");
-        return TcpListener.open(reactor, address, factory, options);
+        return reactor.listenTcp(address, factory, options);
     }
 
     /** Connects with {@link TcpOptions#defaults()}: a 30 second connect timeout. */
-    public static Connector connect(Reactor reactor, SocketAddress address, ClientFactory factory) {
+    public static Connector connect(EventLoop reactor, SocketAddress address, ClientFactory factory) {
         return connect(reactor, address, factory, TcpOptions.defaults());
     }
 
@@ -55,14 +57,12 @@ public final class Tcp {
      * {@link ClientFactory#clientConnectionFailed} with the cause, from the loop, and never as an
      * exception from this method.
      */
-    public static Connector connect(Reactor reactor, SocketAddress address, ClientFactory factory, TcpOptions options) {
+    public static Connector connect(EventLoop reactor, SocketAddress address, ClientFactory factory, TcpOptions options) {
         Objects.requireNonNull(reactor, "reactor");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(options, "options");
-        TcpConnector connector = new TcpConnector(reactor, address, factory, options);
-        connector.connect();
-        return connector;
+        return reactor.connectTcp(address, factory, options);
     }
 
     /**

@@ -7,7 +7,6 @@ import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.protocol.SwitchableTransport;
 import io.twine.protocol.Transport;
-import io.twine.reactor.Reactor;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
 import io.twine.reactor.spi.Labelled;
@@ -15,6 +14,7 @@ import io.twine.reactor.spi.LoopMonitor;
 import io.twine.reactor.spi.PendingFlush;
 import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
+import io.twine.reactor.spi.TransportLoop;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -51,7 +51,8 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
     static final long DEFAULT_HIGH_WATER_MARK = 64 * 1024;
     static final long DEFAULT_LOW_WATER_MARK = 16 * 1024;
 
-    private final Reactor reactor;
+    /** The loop this transport lives on; package-private so that tests can look at its chunk pool. */
+    final TransportLoop loop;
     private final LoopMonitor monitor;
     private final SocketChannel channel;
     /** Not final: startTLS puts a TLS layer here mid-connection. */
@@ -93,15 +94,15 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
     private long bytesIn;
     private long bytesOut;
 
-    TcpConnection(Reactor reactor, SocketChannel channel, Protocol protocol, long maxWriteBufferSize,
+    TcpConnection(TransportLoop loop, SocketChannel channel, Protocol protocol, long maxWriteBufferSize,
             ConnectionOwner owner) throws IOException {
-        this.reactor = reactor;
-        this.monitor = reactor.monitor();
+        this.loop = loop;
+        this.monitor = loop.monitor();
         this.channel = channel;
         this.protocol = protocol;
         this.maxWriteBufferSize = maxWriteBufferSize;
         this.owner = owner;
-        this.outbound = new OutboundQueue(reactor.chunkPool());
+        this.outbound = new OutboundQueue(loop.chunkPool());
         this.host = channel.getLocalAddress();
         this.peer = channel.getRemoteAddress();
     }
@@ -115,9 +116,9 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
             registration = existing;
             registration.attach(this);
         } else {
-            registration = reactor.register(channel, 0, this);
+            registration = loop.register(channel, 0, this);
         }
-        reactor.track(this);
+        loop.track(this);
         monitor.connectionOpened(owner instanceof TcpListener);
         updateInterest();
         try {
@@ -151,7 +152,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
     }
 
     private void readNow() {
-        ByteBuffer buffer = reactor.readBuffer();
+        ByteBuffer buffer = loop.readBuffer();
         for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
             buffer.clear();
             int n;
@@ -361,7 +362,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
     private void queueWithLoop() {
         if (!flushQueuedWithLoop) {
             flushQueuedWithLoop = true;
-            reactor.requestFlush(this);
+            loop.requestFlush(this);
         }
     }
 
@@ -457,9 +458,9 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
         try {
             channel.close();
         } catch (IOException e) {
-            reactor.reportError("closing " + this, e);
+            loop.reportError("closing " + this, e);
         }
-        reactor.untrack(this);
+        loop.untrack(this);
         monitor.connectionClosed(this, reason, bytesIn, bytesOut);
         pendingLoss = reason;
         queueWithLoop();  // even with OP_WRITE on or inside a read event: the loop's flush step delivers the loss
@@ -476,14 +477,14 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
                 registered.stopProducing();
             } catch (Throwable error) {
                 Failures.rethrowIfFatal(error);
-                reactor.reportError("stopProducing of " + registered + " on " + this, error);
+                loop.reportError("stopProducing of " + registered + " on " + this, error);
             }
         }
         try {
             protocol.connectionLost(reason);
         } catch (Throwable error) {
             Failures.rethrowIfFatal(error);
-            reactor.reportError("connectionLost of " + describe(), error);
+            loop.reportError("connectionLost of " + describe(), error);
         }
         owner.connectionClosed(this, reason);
     }
@@ -491,7 +492,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
     /** A user callback threw: report it once and close with it as the reason. */
     private void callbackFailed(String callback, Throwable error) {
         Failures.rethrowIfFatal(error);
-        reactor.reportError(callback + " of " + describe(), error);
+        loop.reportError(callback + " of " + describe(), error);
         close(Reason.error(error));
     }
 

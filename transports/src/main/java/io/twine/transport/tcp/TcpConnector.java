@@ -5,12 +5,13 @@ import io.twine.protocol.Connector;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.reactor.DelayedCall;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.TcpOptions;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
 import io.twine.reactor.spi.Labelled;
 import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
+import io.twine.reactor.spi.TransportLoop;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -32,7 +33,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
 
     private enum State { DISCONNECTED, CONNECTING, CONNECTED }
 
-    private final Reactor reactor;
+    private final TransportLoop loop;
     private final SocketAddress destination;
     private final ClientFactory factory;
     private final TcpOptions options;
@@ -43,8 +44,8 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
     private DelayedCall timeout;
     private TcpConnection connection;
 
-    TcpConnector(Reactor reactor, SocketAddress destination, ClientFactory factory, TcpOptions options) {
-        this.reactor = reactor;
+    TcpConnector(TransportLoop loop, SocketAddress destination, ClientFactory factory, TcpOptions options) {
+        this.loop = loop;
         this.destination = destination;
         this.factory = factory;
         this.options = options;
@@ -52,7 +53,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
 
     @Override
     public void connect() {
-        reactor.monitor().checkLoopThread("Connector.connect");
+        loop.monitor().checkLoopThread("Connector.connect");
         if (state != State.DISCONNECTED) {
             throw new IllegalStateException("cannot connect: already " + state.name().toLowerCase());
         }
@@ -63,8 +64,8 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
                 factoryStarted = true;
             } catch (Throwable error) {
                 Failures.rethrowIfFatal(error);
-                reactor.reportError("startFactory of " + factory.getClass().getName(), error);
-                reactor.callLater(Duration.ZERO, () -> attemptFailed(Reason.error(error)));
+                loop.reportError("startFactory of " + factory.getClass().getName(), error);
+                loop.callLater(Duration.ZERO, () -> attemptFailed(Reason.error(error)));
                 return;
             }
         }
@@ -72,7 +73,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
         if (state != State.CONNECTING) {
             return;  // startedConnecting called stopConnecting
         }
-        reactor.track(this);
+        loop.track(this);
         try {
             boolean unixDomain = Tcp.isUnixDomain(destination);
             channel = unixDomain ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
@@ -80,14 +81,14 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
             if (options.bindAddress() != null && !unixDomain) {
                 channel.bind(options.bindAddress());
             }
-            registration = reactor.register(channel, SelectionKey.OP_CONNECT, this);
-            timeout = reactor.callLater(options.connectTimeout(), this::timedOut);
+            registration = loop.register(channel, SelectionKey.OP_CONNECT, this);
+            timeout = loop.callLater(options.connectTimeout(), this::timedOut);
             if (channel.connect(destination)) {
                 connected();
             }
         } catch (IOException | RuntimeException e) {
             // Report from the loop, not from inside connect(): the caller may not hold the connector yet.
-            reactor.callLater(Duration.ZERO, () -> attemptFailed(Reason.error(e)));
+            loop.callLater(Duration.ZERO, () -> attemptFailed(Reason.error(e)));
         }
     }
 
@@ -113,7 +114,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
             protocol = factory.buildProtocol(channel.getRemoteAddress());
         } catch (Throwable error) {
             Failures.rethrowIfFatal(error);
-            reactor.reportError("buildProtocol of " + factory.getClass().getName() + " for " + destination, error);
+            loop.reportError("buildProtocol of " + factory.getClass().getName() + " for " + destination, error);
             attemptFailed(Reason.error(error));
             return;
         }
@@ -122,8 +123,8 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
             return;
         }
         state = State.CONNECTED;
-        reactor.untrack(this);  // from now on the connection is what shutdown closes
-        connection = new TcpConnection(reactor, channel, protocol, factory.getMaxWriteBufferSize(), this);
+        loop.untrack(this);  // from now on the connection is what shutdown closes
+        connection = new TcpConnection(loop, channel, protocol, factory.getMaxWriteBufferSize(), this);
         connection.start(registration);
     }
 
@@ -149,11 +150,11 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
             try {
                 channel.close();
             } catch (IOException e) {
-                reactor.reportError("closing a failed connect to " + destination, e);
+                loop.reportError("closing a failed connect to " + destination, e);
             }
             channel = null;
         }
-        reactor.untrack(this);
+        loop.untrack(this);
         state = State.DISCONNECTED;
         callFactory("clientConnectionFailed", () -> factory.clientConnectionFailed(this, reason));
         stopFactoryUnlessRetrying();
@@ -182,7 +183,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
             call.run();
         } catch (Throwable error) {
             Failures.rethrowIfFatal(error);
-            reactor.reportError(callback + " of " + factory.getClass().getName(), error);
+            loop.reportError(callback + " of " + factory.getClass().getName(), error);
         }
     }
 

@@ -6,7 +6,9 @@ import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.reactor.Reactor;
 import io.twine.reactor.ReactorGroup;
+import io.twine.reactor.TcpOptions;
 import io.twine.reactor.spi.Failures;
+import io.twine.reactor.spi.TransportLoops;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
@@ -94,14 +96,14 @@ public final class TcpGroup {
                     Reactor loop = group.get(i);
                     Factory factory = factories.get(i);
                     SocketAddress where = bind;
-                    ListeningPort port = onLoop(loop, () -> TcpListener.open(loop, where, factory, shared));
+                    ListeningPort port = onLoop(loop, () -> TcpListener.open(TransportLoops.of(loop), where, factory, shared));
                     ports.add(port);
                     bind = port.getHost();  // port 0: the others join the port the first one got
                 }
             } else {
                 HandOff handOff = new HandOff(group, factories, options, balancing);
                 Reactor acceptor = group.get(0);
-                ports.add(onLoop(acceptor, () -> TcpListener.open(acceptor, address, factories.get(0), options,
+                ports.add(onLoop(acceptor, () -> TcpListener.open(TransportLoops.of(acceptor), address, factories.get(0), options,
                         handOff::dispatch)));
             }
         } catch (IOException | RuntimeException e) {
@@ -143,7 +145,7 @@ public final class TcpGroup {
 
     private static void stopOnLoop(ListeningPort port, ReactorGroup group) {
         for (Reactor loop : group.loops()) {
-            if (port instanceof TcpListener && ((TcpListener) port).reactor() == loop) {
+            if (port instanceof TcpListener && ((TcpListener) port).loop.eventLoop() == loop) {
                 if (!loop.isRunning() || loop.isInLoopThread()) {
                     port.stopListening();
                 } else {
@@ -237,7 +239,7 @@ public final class TcpGroup {
                 return;
             }
             try {
-                new TcpConnection(loop, channel, protocol, factory.getMaxWriteBufferSize(), this).start(null);
+                new TcpConnection(TransportLoops.of(loop), channel, protocol, factory.getMaxWriteBufferSize(), this).start(null);
             } catch (IOException e) {
                 dropped(channel);  // the peer left before the connection was registered
             }

@@ -4,12 +4,13 @@ import io.twine.protocol.Factory;
 import io.twine.protocol.ListeningPort;
 import io.twine.protocol.Protocol;
 import io.twine.reactor.DelayedCall;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.TcpOptions;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
 import io.twine.reactor.spi.Labelled;
 import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
+import io.twine.reactor.spi.TransportLoop;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -39,7 +40,8 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(10);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
 
-    private final Reactor reactor;
+    /** The loop this transport lives on; package-private so that tests can look at its chunk pool. */
+    final TransportLoop loop;
     private final ServerSocketChannel server;
     private final Factory factory;
     private final TcpOptions options;
@@ -58,26 +60,26 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     long acceptFailures;
     long refusedOverLimit;
 
-    private TcpListener(Reactor reactor, ServerSocketChannel server, Factory factory, TcpOptions options,
+    private TcpListener(TransportLoop loop, ServerSocketChannel server, Factory factory, TcpOptions options,
             java.util.function.Consumer<SocketChannel> handOff) throws IOException {
         this.handOff = handOff;
-        this.reactor = reactor;
+        this.loop = loop;
         this.server = server;
         this.factory = factory;
         this.options = options;
         this.host = server.getLocalAddress();
     }
 
-    static TcpListener open(Reactor reactor, SocketAddress address, Factory factory, TcpOptions options)
+    static TcpListener open(TransportLoop loop, SocketAddress address, Factory factory, TcpOptions options)
             throws IOException {
-        return open(reactor, address, factory, options, null);
+        return open(loop, address, factory, options, null);
     }
 
     /**
-     * Listens like {@link #open(Reactor, SocketAddress, Factory, TcpOptions)}, but with a
+     * Listens like {@link #open(TransportLoop, SocketAddress, Factory, TcpOptions)}, but with a
      * {@code handOff} each accepted channel goes to it instead of getting a protocol here.
      */
-    static TcpListener open(Reactor reactor, SocketAddress address, Factory factory, TcpOptions options,
+    static TcpListener open(TransportLoop loop, SocketAddress address, Factory factory, TcpOptions options,
             java.util.function.Consumer<SocketChannel> handOff) throws IOException {
         factory.doStart();  // if startFactory throws, nothing is opened and the caller sees why
         boolean unixDomain = Tcp.isUnixDomain(address);
@@ -93,14 +95,14 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
             }
             server.bind(address, options.backlog());
             server.configureBlocking(false);
-            listener = new TcpListener(reactor, server, factory, options, handOff);
-            listener.registration = reactor.register(server, SelectionKey.OP_ACCEPT, listener);
+            listener = new TcpListener(loop, server, factory, options, handOff);
+            listener.registration = loop.register(server, SelectionKey.OP_ACCEPT, listener);
         } catch (IOException | RuntimeException e) {
             server.close();
             factory.doStop();
             throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
         }
-        reactor.track(listener);
+        loop.track(listener);
         return listener;
     }
 
@@ -143,7 +145,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
             protocol = factory.buildProtocol(peer);
         } catch (Throwable error) {
             Failures.rethrowIfFatal(error);
-            reactor.reportError("buildProtocol of " + factory.getClass().getName() + " for " + peer, error);
+            loop.reportError("buildProtocol of " + factory.getClass().getName() + " for " + peer, error);
             closeQuietly(channel);
             return;
         }
@@ -153,7 +155,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
         }
         try {
             openConnections++;
-            new TcpConnection(reactor, channel, protocol, factory.getMaxWriteBufferSize(), this).start(null);
+            new TcpConnection(loop, channel, protocol, factory.getMaxWriteBufferSize(), this).start(null);
         } catch (IOException e) {
             openConnections--;
             // The peer left between accept and registration: no connection was made.
@@ -165,7 +167,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
         refusedOverLimit++;
         if (!refusing) {
             refusing = true;
-            reactor.reportError("refusing connections on " + host + ": the limit of " + limit
+            loop.reportError("refusing connections on " + host + ": the limit of " + limit
                     + " open connections is reached", new IOException("connection limit reached"));
         }
         closeQuietly(channel);
@@ -176,11 +178,6 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
         openConnections--;
     }
 
-    /** The loop this port belongs to. */
-    Reactor reactor() {
-        return reactor;
-    }
-
     /** Connections accepted from this port and not yet closed. */
     int openConnections() {
         return openConnections;
@@ -188,9 +185,9 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
 
     private void backOff(IOException error) {
         backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
-        reactor.reportError("accept failed on " + host + "; not accepting for " + backoff.toMillis() + " ms", error);
+        loop.reportError("accept failed on " + host + "; not accepting for " + backoff.toMillis() + " ms", error);
         registration.interestOps(0);
-        resumeAccepting = reactor.callLater(backoff, () -> {
+        resumeAccepting = loop.callLater(backoff, () -> {
             resumeAccepting = null;
             if (listening) {
                 registration.interestOps(SelectionKey.OP_ACCEPT);
@@ -206,7 +203,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
         try {
             channel.close();
         } catch (IOException e) {
-            reactor.reportError("closing a refused connection on " + host, e);
+            loop.reportError("closing a refused connection on " + host, e);
         }
     }
 
@@ -222,7 +219,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
 
     @Override
     public void stopListening() {
-        reactor.monitor().checkLoopThread("ListeningPort.stopListening");
+        loop.monitor().checkLoopThread("ListeningPort.stopListening");
         if (!listening) {
             return;
         }
@@ -235,14 +232,14 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
         try {
             server.close();
         } catch (IOException e) {
-            reactor.reportError("closing the listener on " + host, e);
+            loop.reportError("closing the listener on " + host, e);
         }
-        reactor.untrack(this);
+        loop.untrack(this);
         try {
             factory.doStop();
         } catch (Throwable error) {
             Failures.rethrowIfFatal(error);
-            reactor.reportError("stopFactory of " + factory.getClass().getName(), error);
+            loop.reportError("stopFactory of " + factory.getClass().getName(), error);
         }
     }
 

@@ -5,7 +5,7 @@ import io.twine.protocol.Factory;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.SwitchableTransport;
 import io.twine.protocol.Transport;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
 import java.util.Objects;
 
 /**
@@ -27,7 +27,7 @@ public final class Tls {
     private Tls() {}
 
     /** Wraps {@code factory} so that every connection it serves speaks TLS as a server. */
-    public static Factory server(Reactor reactor, TlsOptions options, Factory factory) {
+    public static Factory server(EventLoop reactor, TlsOptions options, Factory factory) {
         return server(TlsLoop.of(reactor), options, factory);
     }
 
@@ -44,7 +44,7 @@ public final class Tls {
      * SNI. A handshake that fails reaches {@link ClientFactory#clientConnectionFailed}, as a refused
      * connect would.
      */
-    public static ClientFactory client(Reactor reactor, TlsOptions options, String serverHostName, Factory factory) {
+    public static ClientFactory client(EventLoop reactor, TlsOptions options, String serverHostName, Factory factory) {
         return client(TlsLoop.of(reactor), options, serverHostName, factory);
     }
 
@@ -68,7 +68,7 @@ public final class Tls {
      * @throws IllegalArgumentException if the protocol's transport cannot hand its connection over
      *     (it is not a {@link SwitchableTransport}, as TCP's and the test kit's are)
      */
-    public static TlsTransport startTls(Reactor reactor, Protocol protocol, TlsOptions options, String serverHostName) {
+    public static TlsTransport startTls(EventLoop reactor, Protocol protocol, TlsOptions options, String serverHostName) {
         return startTls(TlsLoop.of(reactor), protocol, options, serverHostName);
     }
 

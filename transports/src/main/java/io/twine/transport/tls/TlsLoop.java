@@ -1,9 +1,11 @@
 package io.twine.transport.tls;
 
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
 import io.twine.reactor.Scheduler;
 import io.twine.reactor.spi.ChunkPool;
 import io.twine.reactor.spi.PendingFlush;
+import io.twine.reactor.spi.TransportLoop;
+import io.twine.reactor.spi.TransportLoops;
 
 /**
  * What a {@link TlsLayer} needs from its loop: time, a worker for the engine's slow tasks, the
@@ -35,7 +37,8 @@ interface TlsLoop {
     void reportError(String context, Throwable error);
 
     /** The loop of {@code reactor}, with buffers of its own. */
-    static TlsLoop of(Reactor reactor) {
+    static TlsLoop of(EventLoop reactor) {
+        TransportLoop loop = TransportLoops.of(reactor);
         TlsBuffers buffers = new TlsBuffers();
         return new TlsLoop() {
             @Override
@@ -53,12 +56,12 @@ interface TlsLoop {
 
             @Override
             public void requestFlush(PendingFlush flush) {
-                reactor.requestFlush(flush);
+                loop.requestFlush(flush);
             }
 
             @Override
             public ChunkPool chunkPool() {
-                return reactor.chunkPool();
+                return loop.chunkPool();
             }
 
             @Override

@@ -2,15 +2,17 @@ package io.twine.transport.udp;
 
 import io.twine.protocol.DatagramProtocol;
 import io.twine.protocol.DatagramTransport;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
+import io.twine.reactor.UdpOptions;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.Objects;
 
 /**
  * UDP for the twine reactor: {@link #listen} (Twisted's {@code listenUDP} and
- * {@code listenMulticast}). The port itself is package-private; protocols see it only as a
- * {@link DatagramTransport}.
+ * {@code listenMulticast}) on any {@link EventLoop}: a {@link io.twine.reactor.Reactor} opens a
+ * real socket, a fake loop can record the call instead. The port itself is
+ * package-private; protocols see it only as a {@link DatagramTransport}.
  *
  * <p>Thread: loop only, or on the thread that will call {@code run()} before it does.
  */
@@ -19,7 +21,7 @@ public final class Udp {
     private Udp() {}
 
     /** Listens with {@link UdpOptions#defaults()}. */
-    public static DatagramTransport listen(Reactor reactor, SocketAddress address, DatagramProtocol protocol)
+    public static DatagramTransport listen(EventLoop reactor, SocketAddress address, DatagramProtocol protocol)
             throws IOException {
         return listen(reactor, address, protocol, UdpOptions.defaults());
     }
@@ -37,12 +39,12 @@ public final class Udp {
      * @throws IllegalStateException if {@code protocol} is attached to another open port
      * @throws IOException if the address cannot be bound; the message names it
      */
-    public static DatagramTransport listen(Reactor reactor, SocketAddress address, DatagramProtocol protocol,
+    public static DatagramTransport listen(EventLoop reactor, SocketAddress address, DatagramProtocol protocol,
             UdpOptions options) throws IOException {
         Objects.requireNonNull(reactor, "reactor");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(options, "options");
-        return UdpPort.open(reactor, address, protocol, options, DatagramSender::of);
+        return reactor.listenUdp(address, protocol, options);
     }
 }

@@ -2,7 +2,7 @@ package io.twine.transport.udp;
 
 import io.twine.protocol.DatagramProtocol;
 import io.twine.protocol.DatagramTransport;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.UdpOptions;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
 import io.twine.reactor.spi.Labelled;
@@ -10,6 +10,7 @@ import io.twine.reactor.spi.LoopMonitor;
 import io.twine.reactor.spi.PendingFlush;
 import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
+import io.twine.reactor.spi.TransportLoop;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -50,7 +51,8 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
     /** Datagrams read per readiness event at most, so one busy port cannot starve the others. */
     static final int MAX_DATAGRAMS_PER_EVENT = 32;
 
-    private final Reactor reactor;
+    /** The loop this transport lives on; package-private so that tests can look at its chunk pool. */
+    final TransportLoop loop;
     private final LoopMonitor monitor;
     private final DatagramChannel channel;
     private final DatagramProtocol protocol;
@@ -68,10 +70,10 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
     private boolean closed;
     private int interestOps = -1;
 
-    private UdpPort(Reactor reactor, DatagramChannel channel, DatagramProtocol protocol, UdpOptions options,
+    private UdpPort(TransportLoop loop, DatagramChannel channel, DatagramProtocol protocol, UdpOptions options,
             Function<DatagramChannel, DatagramSender> senders, boolean ipv4Only) throws IOException {
-        this.reactor = reactor;
-        this.monitor = reactor.monitor();
+        this.loop = loop;
+        this.monitor = loop.monitor();
         this.channel = channel;
         this.protocol = protocol;
         this.sender = senders.apply(channel);
@@ -81,7 +83,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
     }
 
     /** Binds, registers and starts the protocol; {@code senders} is the seam tests replace. */
-    static UdpPort open(Reactor reactor, SocketAddress address, DatagramProtocol protocol, UdpOptions options,
+    static UdpPort open(TransportLoop loop, SocketAddress address, DatagramProtocol protocol, UdpOptions options,
             Function<DatagramChannel, DatagramSender> senders) throws IOException {
         InetSocketAddress local = resolved(address);
         if (protocol.transport() != null && protocol.transport().isListening()) {
@@ -101,8 +103,8 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
             }
             channel.bind(local);
             channel.configureBlocking(false);
-            port = new UdpPort(reactor, channel, protocol, options, senders, ipv4);
-            port.registration = reactor.register(channel, 0, port);
+            port = new UdpPort(loop, channel, protocol, options, senders, ipv4);
+            port.registration = loop.register(channel, 0, port);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
@@ -116,7 +118,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
         // Tracked only now: a reactor already stopping closes what it tracks at once, and
         // stopProtocol must not run before startProtocol.
         if (!port.closed) {
-            reactor.track(port);
+            loop.track(port);
         }
         return port;
     }
@@ -145,7 +147,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
     }
 
     private void receive() {
-        ByteBuffer buffer = reactor.readBuffer();
+        ByteBuffer buffer = loop.readBuffer();
         for (int i = 0; i < MAX_DATAGRAMS_PER_EVENT && listening; i++) {
             buffer.clear();
             SocketAddress sender;
@@ -359,7 +361,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
         updateInterest();
         // Close from the loop, after the current callback: stopProtocol never runs inside another
         // callback of the same protocol, and queued datagrams get their chance to leave.
-        reactor.requestFlush(this);
+        loop.requestFlush(this);
     }
 
     @Override
@@ -399,10 +401,10 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
         try {
             channel.close();  // also drops every multicast membership
         } catch (IOException e) {
-            reactor.reportError("closing " + this, e);
+            loop.reportError("closing " + this, e);
         }
         memberships.clear();
-        reactor.untrack(this);
+        loop.untrack(this);
         try {
             protocol.stopProtocol();
         } catch (Throwable error) {
@@ -431,7 +433,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
     /** A protocol callback threw: report it once; unlike TCP, the port stays open. */
     private void callbackFailed(String callback, Throwable error) {
         Failures.rethrowIfFatal(error);
-        reactor.reportError(callback + " of " + protocol.getClass().getName() + " on " + host, error);
+        loop.reportError(callback + " of " + protocol.getClass().getName() + " on " + host, error);
     }
 
     // ------------------------------------------------------------------ options and multicast

@@ -4,7 +4,7 @@ import io.twine.protocol.ClientFactory;
 import io.twine.protocol.Connector;
 import io.twine.protocol.Factory;
 import io.twine.protocol.ListeningPort;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
 import io.twine.reactor.ShutdownPhase;
 import io.twine.transport.tcp.Tcp;
 import java.io.IOException;
@@ -32,7 +32,7 @@ public final class Unix {
     private Unix() {}
 
     /** Listens with {@link UnixOptions#defaults()}. */
-    public static ListeningPort listen(Reactor reactor, Path path, Factory factory) throws IOException {
+    public static ListeningPort listen(EventLoop reactor, Path path, Factory factory) throws IOException {
         return listen(reactor, path, factory, UnixOptions.defaults());
     }
 
@@ -44,7 +44,7 @@ public final class Unix {
      *     in use by a running server, exists and is not a socket, or cannot be bound; nothing is
      *     left behind then
      */
-    public static ListeningPort listen(Reactor reactor, Path path, Factory factory, UnixOptions options)
+    public static ListeningPort listen(EventLoop reactor, Path path, Factory factory, UnixOptions options)
             throws IOException {
         Objects.requireNonNull(reactor, "reactor");
         Objects.requireNonNull(path, "path");
@@ -70,7 +70,7 @@ public final class Unix {
     }
 
     /** Connects with {@link UnixOptions#defaults()}. */
-    public static Connector connect(Reactor reactor, Path path, ClientFactory factory) {
+    public static Connector connect(EventLoop reactor, Path path, ClientFactory factory) {
         return connect(reactor, path, factory, UnixOptions.defaults());
     }
 
@@ -79,7 +79,7 @@ public final class Unix {
      * nobody listening, permission denied, timeout) reaches
      * {@link ClientFactory#clientConnectionFailed} from the loop, never an exception from here.
      */
-    public static Connector connect(Reactor reactor, Path path, ClientFactory factory, UnixOptions options) {
+    public static Connector connect(EventLoop reactor, Path path, ClientFactory factory, UnixOptions options) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         return Tcp.connect(reactor, UnixDomainSocketAddress.of(path), factory, options.streamOptions());

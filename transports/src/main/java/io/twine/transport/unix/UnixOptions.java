@@ -1,6 +1,6 @@
 package io.twine.transport.unix;
 
-import io.twine.transport.tcp.TcpOptions;
+import io.twine.reactor.TcpOptions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalInt;

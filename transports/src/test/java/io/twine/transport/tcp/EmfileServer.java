@@ -3,6 +3,7 @@ package io.twine.transport.tcp;
 import io.twine.protocol.Factory;
 import io.twine.protocol.ListeningPort;
 import io.twine.reactor.Reactor;
+import io.twine.reactor.TcpOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;

@@ -117,6 +117,14 @@ final class Loopback {
     }
 
     /** A protocol that records how its connection ended. */
+    /**
+     * Outbound chunks taken from the loop's pool and not given back, read through the connection
+     * of {@code protocol} (the pool is no method of the reactor). Loop thread only.
+     */
+    static long chunksInUse(Protocol protocol) {
+        return ((TcpConnection) protocol.transport()).loop.chunkPool().inUse();
+    }
+
     static class Recording extends Protocol {
         final CompletableFuture<Protocol> made = new CompletableFuture<>();
         final CompletableFuture<Reason> lost = new CompletableFuture<>();

@@ -11,6 +11,7 @@ import io.twine.protocol.Factory;
 import io.twine.protocol.ListeningPort;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
+import io.twine.reactor.TcpOptions;
 import io.twine.testing.ReactorThread;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

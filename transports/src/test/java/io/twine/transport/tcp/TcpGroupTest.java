@@ -1,5 +1,6 @@
 package io.twine.transport.tcp;
 
+import io.twine.reactor.TcpOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

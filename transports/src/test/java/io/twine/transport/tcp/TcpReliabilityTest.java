@@ -14,6 +14,7 @@ import io.twine.protocol.ListeningPort;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.reactor.Reactor;
+import io.twine.reactor.TcpOptions;
 import io.twine.testing.ReactorThread;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -380,7 +381,7 @@ class TcpReliabilityTest {
         runChains(port, 8, 2500);
         Loopback.awaitDescriptorsAtMost(rt, before);
         assertEquals(1, (int) rt.call(reactor::trackedCount), "only the listener is left");
-        assertEquals(0L, (long) rt.call(() -> reactor.chunkPool().inUse()));
+        assertEquals(0L, (long) rt.call(() -> ((TcpListener) port).loop.chunkPool().inUse()));
         assertEquals(0, (int) rt.call(() -> ((TcpListener) port).openConnections()));
         assertTrue(reported.isEmpty(), reported.toString());
     }
@@ -410,7 +411,7 @@ class TcpReliabilityTest {
         openIdleThenClose(port, servers, 2000);
         Loopback.awaitDescriptorsAtMost(rt, before);
         assertEquals(1, (int) rt.call(reactor::trackedCount));
-        assertEquals(0L, (long) rt.call(() -> reactor.chunkPool().inUse()));
+        assertEquals(0L, (long) rt.call(() -> ((TcpListener) port).loop.chunkPool().inUse()));
         assertTrue(reported.isEmpty(), reported.toString());
     }
 

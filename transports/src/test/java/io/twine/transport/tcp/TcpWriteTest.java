@@ -80,7 +80,7 @@ class TcpWriteTest {
             Reason reason = ReactorThread.await(server.lost);
             assertEquals(Reason.Kind.CLOSED_BY_US, reason.kind());
             assertTrue(reason.isClean());
-            assertEquals(0L, rt.call(() -> rt.reactor().chunkPool().inUse()));
+            assertEquals(0L, rt.call(() -> Loopback.chunksInUse(server)));
         }
     }
 
@@ -99,7 +99,7 @@ class TcpWriteTest {
             });
             assertTrue(received[0] < 32L * MIB, "an aborted connection still delivered everything");
             assertEquals(Reason.Kind.ABORTED, ReactorThread.await(server.lost).kind());
-            assertEquals(0L, rt.call(() -> rt.reactor().chunkPool().inUse()));
+            assertEquals(0L, rt.call(() -> Loopback.chunksInUse(server)));
         }
     }
 
@@ -343,7 +343,7 @@ class TcpWriteTest {
     void writingPastTheHardCapClosesWithLimitExceeded() throws Exception {
         try (ReactorThread rt = ReactorThread.start()) {
             CompletableFuture<Reason> lost = new CompletableFuture<>();
-            serve(rt, () -> {
+            Flooder server = serve(rt, () -> {
                 Flooder flooder = new Flooder();
                 flooder.lost.thenAccept(lost::complete);
                 return flooder;
@@ -351,7 +351,7 @@ class TcpWriteTest {
             Reason reason = ReactorThread.await(lost);
             assertEquals(Reason.Kind.LIMIT_EXCEEDED, reason.kind());
             assertTrue(reason.message().contains("4194304"), reason.message());
-            assertEquals(0L, rt.call(() -> rt.reactor().chunkPool().inUse()));
+            assertEquals(0L, rt.call(() -> Loopback.chunksInUse(server)));
         }
     }
 }

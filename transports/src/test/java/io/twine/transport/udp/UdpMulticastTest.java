@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.protocol.DatagramTransport;
+import io.twine.reactor.UdpOptions;
 import io.twine.testing.ReactorThread;
 import java.io.IOException;
 import java.net.InetAddress;

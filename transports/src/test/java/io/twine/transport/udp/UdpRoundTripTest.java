@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.twine.protocol.DatagramProtocol;
 import io.twine.protocol.DatagramTransport;
 import io.twine.reactor.Reactor;
+import io.twine.reactor.UdpOptions;
 import io.twine.testing.ReactorThread;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

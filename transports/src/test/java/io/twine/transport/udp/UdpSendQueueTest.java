@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.protocol.DatagramTransport;
+import io.twine.reactor.UdpOptions;
 import io.twine.testing.ReactorThread;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -31,7 +32,7 @@ class UdpSendQueueTest {
         try (ReactorThread rt = ReactorThread.start()) {
             DatagramTransport sink = rt.call(() -> Udp.listen(rt.reactor(), ANY_LOOPBACK_PORT, receiver));
             InetSocketAddress target = sink.getHost();
-            DatagramTransport port = rt.call(() -> UdpPort.open(rt.reactor(), ANY_LOOPBACK_PORT, new Recorder(),
+            DatagramTransport port = rt.call(() -> UdpPort.open(((UdpPort) sink).loop, ANY_LOOPBACK_PORT, new Recorder(),
                     UdpOptions.defaults().withMaxQueuedDatagrams(3), kernel::wrap));
             rt.run(() -> {
                 kernel.full = true;
@@ -65,7 +66,8 @@ class UdpSendQueueTest {
     void aZeroBoundDropsWhateverTheKernelCannotTakeAtOnce() throws Exception {
         FakeKernel kernel = new FakeKernel();
         try (ReactorThread rt = ReactorThread.start()) {
-            DatagramTransport port = rt.call(() -> UdpPort.open(rt.reactor(), ANY_LOOPBACK_PORT, new Recorder(),
+            DatagramTransport sink = rt.call(() -> Udp.listen(rt.reactor(), ANY_LOOPBACK_PORT, new Recorder()));
+            DatagramTransport port = rt.call(() -> UdpPort.open(((UdpPort) sink).loop, ANY_LOOPBACK_PORT, new Recorder(),
                     UdpOptions.defaults().withMaxQueuedDatagrams(0), kernel::wrap));
             rt.run(() -> {
                 kernel.full = true;
@@ -85,7 +87,7 @@ class UdpSendQueueTest {
         try (ReactorThread rt = ReactorThread.start()) {
             DatagramTransport sink = rt.call(() -> Udp.listen(rt.reactor(), ANY_LOOPBACK_PORT, receiver));
             DatagramTransport port = rt.call(() ->
-                    UdpPort.open(rt.reactor(), ANY_LOOPBACK_PORT, sender, UdpOptions.defaults(), kernel::wrap));
+                    UdpPort.open(((UdpPort) sink).loop, ANY_LOOPBACK_PORT, sender, UdpOptions.defaults(), kernel::wrap));
             rt.run(() -> {
                 kernel.full = true;
                 port.write(bytes("last words"), sink.getHost());

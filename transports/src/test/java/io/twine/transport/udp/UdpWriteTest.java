@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.protocol.DatagramTransport;
+import io.twine.reactor.UdpOptions;
 import io.twine.testing.ReactorThread;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -92,7 +93,7 @@ class UdpWriteTest {
             DatagramTransport sink = rt.call(() -> Udp.listen(rt.reactor(), any, receiver));
             FakeKernel kernel = new FakeKernel();
             DatagramTransport port = rt.call(() ->
-                    UdpPort.open(rt.reactor(), any, recorder, UdpOptions.defaults(), kernel::wrap));
+                    UdpPort.open(((UdpPort) sink).loop, any, recorder, UdpOptions.defaults(), kernel::wrap));
             rt.run(() -> {
                 kernel.failWith = failure;
                 port.write(bytes("lost"), sink.getHost());

@@ -1,10 +1,10 @@
-package io.twine.transport.tcp;
+package io.twine.reactor;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * Socket options for {@link Tcp#listen} and {@link Tcp#connect}. Immutable: each {@code with...}
+ * Socket options for {@link EventLoop#listenTcp} and {@link EventLoop#connectTcp} (which {@code io.twine.transport.tcp.Tcp} calls). Immutable: each {@code with...}
  * returns a copy.
  *
  * <p><b>TCP_NODELAY is on by default.</b> The reactor already coalesces every write made during
@@ -103,7 +103,7 @@ public final class TcpOptions {
     /**
      * Lets several listening sockets bind the same address and port ({@code SO_REUSEPORT}, Linux
      * and the BSDs), the kernel spreading new connections among them: how a
-     * {@link TcpGroup} gives every loop its own listener. Off by default.
+     * {@code io.twine.transport.tcp.TcpGroup} gives every loop its own listener. Off by default.
      *
      * @throws UnsupportedOperationException at listen time where the platform lacks it
      */

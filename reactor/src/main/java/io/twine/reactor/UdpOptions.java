@@ -1,7 +1,7 @@
-package io.twine.transport.udp;
+package io.twine.reactor;
 
 /**
- * Options for {@link Udp#listen}. Immutable: each {@code with...} returns a copy.
+ * Options for {@link EventLoop#listenUdp} (which {@code io.twine.transport.udp.Udp} calls). Immutable: each {@code with...} returns a copy.
  */
 public final class UdpOptions {
 

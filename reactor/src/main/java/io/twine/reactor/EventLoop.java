@@ -1,0 +1,91 @@
+package io.twine.reactor;
+
+import io.twine.protocol.ClientFactory;
+import io.twine.protocol.Connector;
+import io.twine.protocol.DatagramProtocol;
+import io.twine.protocol.DatagramTransport;
+import io.twine.protocol.Factory;
+import io.twine.protocol.ListeningPort;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What code that listens, connects and schedules needs from a reactor (Twisted's
+ * {@code IReactorCore}, {@code IReactorTime}, {@code IReactorTCP}, {@code IReactorUDP} and
+ * {@code IReactorThreads} in one interface). {@code Tcp}, {@code Udp} and the endpoints of the
+ * transports module go through it, and so can a program: written against {@code EventLoop}
+ * rather than {@link Reactor}, it can be tested with a fake loop that records listens and
+ * connects instead of opening sockets.
+ *
+ * <p>{@link Reactor} implements it with a selector and real sockets.
+ *
+ * <p>Thread: {@link #callFromThread}, {@link #stop}, {@link #deferToThread} and
+ * {@link #isInLoopThread} are thread-safe; everything else is loop-only (or, before the loop runs, on the thread that will
+ * run it).
+ */
+public interface EventLoop extends Scheduler {
+
+    /**
+     * Queues {@code task} to run once on the loop thread. Tasks from one thread run in the order
+     * they were queued. Thread-safe: the way into the loop from any other thread.
+     */
+    void callFromThread(Runnable task);
+
+    /**
+     * Asks the loop to stop: its shutdown triggers run, listeners close, connections flush and
+     * close, then the loop returns. Thread-safe and idempotent.
+     */
+    void stop();
+
+    /** True when the caller is the thread running this loop. Thread-safe. */
+    boolean isInLoopThread();
+
+    /**
+     * Runs {@code call} once the loop runs: when it starts, or right away if it is running.
+     * Loop-only (or before it runs).
+     */
+    void callWhenRunning(Runnable call);
+
+    /** Adds a trigger that runs once when the loop stops, in {@code phase}. Loop-only (or before it runs). */
+    void addShutdownTrigger(ShutdownPhase phase, Runnable trigger);
+
+    /**
+     * Runs blocking {@code work} on a worker thread and completes the returned future with its
+     * outcome on the loop thread. Thread-safe.
+     */
+    <T> CompletableFuture<T> deferToThread(Callable<T> work);
+
+    /** The resolver connects by host name use (Twisted's {@code IReactorPluggableResolver}). Loop-only. */
+    NameResolver nameResolver();
+
+    /** Reports an error that no caller can handle (the loop's error reporter); never throws. Loop-only. */
+    void reportError(String context, Throwable error);
+
+    /**
+     * Binds {@code address} and accepts TCP connections, each with a protocol from
+     * {@code factory} (Twisted's {@code listenTCP}); {@code factory.startFactory} runs before
+     * this returns. {@code io.twine.transport.tcp.Tcp.listen} is the usual way to call it.
+     *
+     * @throws IOException if the address cannot be bound; the message names it
+     */
+    ListeningPort listenTcp(SocketAddress address, Factory factory, TcpOptions options) throws IOException;
+
+    /**
+     * Starts connecting to {@code address} (Twisted's {@code connectTCP}). Every failure reaches
+     * {@link ClientFactory#clientConnectionFailed} from the loop, never an exception from here.
+     * {@code io.twine.transport.tcp.Tcp.connect} is the usual way to call it.
+     */
+    Connector connectTcp(SocketAddress address, ClientFactory factory, TcpOptions options);
+
+    /**
+     * Binds {@code address} and delivers every datagram that arrives there to {@code protocol}
+     * (Twisted's {@code listenUDP}); {@code protocol.startProtocol} runs before this returns.
+     * {@code io.twine.transport.udp.Udp.listen} is the usual way to call it.
+     *
+     * @throws IOException if the address cannot be bound; the message names it
+     */
+    DatagramTransport listenUdp(SocketAddress address, DatagramProtocol protocol, UdpOptions options)
+            throws IOException;
+}
