@@ -3,6 +3,8 @@ package io.twine.transport.endpoints;
 import io.twine.protocol.Factory;
 import io.twine.protocol.Protocol;
 import io.twine.reactor.EventLoop;
+import io.twine.transport.tls.Tls;
+import io.twine.transport.tls.TlsOptions;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +17,10 @@ import java.util.concurrent.CompletableFuture;
  * order, {@code tcp:HOST:PORT}. The host is a name or an address (IPv6 colons written
  * {@code \:}); the timeout, 30 seconds by default, bounds the whole attempt: resolving the name
  * and trying its addresses; {@code bindAddress} is the local address to connect from. A Unix domain socket is
- * {@code unix:path=PATH[:timeout=SECONDS]}, or {@code unix:PATH}.
+ * {@code unix:path=PATH[:timeout=SECONDS]}, or {@code unix:PATH}. TLS over TCP is
+ * {@code tls:HOST:PORT[:trustRoots=CA.pem][:timeout=SECONDS]} (Twisted's spelling): the server's
+ * certificate is checked against the CA certificates of that PEM file (the JDK's trust store
+ * without it) and must name {@code HOST}, which is also sent with SNI.
  *
  * <p>Immutable; {@link #toString()} gives the canonical string, which parses back to an equal
  * endpoint.
@@ -31,13 +36,23 @@ public final class ClientEndpoint {
     private final Path path;
     /** The local address a TCP connect binds to; null for the kernel's choice. */
     private final InetAddress bindAddress;
+    private final boolean tls;
+    /** A tls endpoint's CA certificates; null for the JDK's trust store. */
+    private final Path trustRoots;
 
     private ClientEndpoint(String host, int port, Duration timeout, Path path, InetAddress bindAddress) {
+        this(host, port, timeout, path, bindAddress, false, null);
+    }
+
+    private ClientEndpoint(String host, int port, Duration timeout, Path path, InetAddress bindAddress, boolean tls,
+            Path trustRoots) {
         this.host = host;
         this.port = port;
         this.timeout = timeout;
         this.path = path;
         this.bindAddress = bindAddress;
+        this.tls = tls;
+        this.trustRoots = trustRoots;
     }
 
     /**
@@ -60,13 +75,17 @@ public final class ClientEndpoint {
                 return new ClientEndpoint(null, 0, fields.positiveSeconds("timeout", DEFAULT_TIMEOUT),
                         fields.path("path"), null);
             }
+            case "tls": {
+                EndpointFields fields = new EndpointFields(parsed, "a tls client", "host", "port", "trustRoots", "timeout");
+                return new ClientEndpoint(fields.text("host"), fields.port("port", false),
+                        fields.positiveSeconds("timeout", DEFAULT_TIMEOUT), null, null, true, fields.optionalPath("trustRoots"));
+            }
             case "ssl":
-            case "tls":
-                throw new IllegalArgumentException("bad endpoint '" + description + "': type '" + parsed.type()
-                        + "' is not supported yet: expected tcp or unix");
+                throw new IllegalArgumentException("bad endpoint '" + description + "': 'ssl' is a server endpoint type:"
+                        + " clients use tls:HOST:PORT");
             default:
                 throw new IllegalArgumentException("bad endpoint '" + description + "': unknown client type '"
-                        + parsed.type() + "': expected tcp or unix");
+                        + parsed.type() + "': expected tcp, tls or unix");
         }
     }
 
@@ -78,6 +97,16 @@ public final class ClientEndpoint {
     /** The host name or address literal, as written; null for a Unix endpoint. */
     public String host() {
         return host;
+    }
+
+    /** True for a {@code tls:} endpoint. */
+    public boolean isTls() {
+        return tls;
+    }
+
+    /** A tls endpoint's CA certificates file; null for the JDK's trust store (and for other endpoints). */
+    public Path trustRoots() {
+        return trustRoots;
     }
 
     /** The TCP port; 0 for a Unix endpoint. */
@@ -125,6 +154,19 @@ public final class ClientEndpoint {
             });
             return connector.result();
         }
+        if (tls) {
+            TlsOptions.Builder options = TlsOptions.client();
+            if (trustRoots != null) {
+                options.trustRoots(trustRoots);
+            }
+            Factory secured = Tls.client(reactor, options.build(), host, factory);
+            // The TCP connection is made first; the caller wants the protocol once TLS has connected it.
+            return connectTcp(reactor, secured).thenCompose(Tls::whenConnected);
+        }
+        return connectTcp(reactor, factory);
+    }
+
+    private CompletableFuture<Protocol> connectTcp(EventLoop reactor, Factory factory) {
         HostConnector connector = new HostConnector(reactor, this, factory);
         OnLoop.call(reactor, () -> {
             connector.start();
@@ -144,12 +186,13 @@ public final class ClientEndpoint {
         }
         ClientEndpoint that = (ClientEndpoint) other;
         return Objects.equals(host, that.host) && port == that.port && timeout.equals(that.timeout)
-                && Objects.equals(path, that.path) && Objects.equals(bindAddress, that.bindAddress);
+                && Objects.equals(path, that.path) && Objects.equals(bindAddress, that.bindAddress)
+                && tls == that.tls && Objects.equals(trustRoots, that.trustRoots);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, timeout, path, bindAddress);
+        return Objects.hash(host, port, timeout, path, bindAddress, tls, trustRoots);
     }
 
     /**
@@ -161,8 +204,10 @@ public final class ClientEndpoint {
         if (path != null) {
             return "unix:path=" + EndpointDescription.escape(path.toString()) + ":timeout=" + seconds(timeout);
         }
-        return "tcp:host=" + EndpointDescription.escape(host) + ":port=" + port + ":timeout=" + seconds(timeout)
+        String text = (tls ? "tls" : "tcp") + ":host=" + EndpointDescription.escape(host) + ":port=" + port
+                + ":timeout=" + seconds(timeout)
                 + (bindAddress == null ? "" : ":bindAddress=" + EndpointDescription.escape(bindAddress.getHostAddress()));
+        return trustRoots == null ? text : text + ":trustRoots=" + EndpointDescription.escape(trustRoots.toString());
     }
 
     private static String seconds(Duration duration) {

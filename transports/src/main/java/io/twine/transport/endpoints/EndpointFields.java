@@ -178,6 +178,11 @@ final class EndpointFields {
         return OptionalInt.of(Integer.parseInt(value, 8));
     }
 
+    /** A file system path, or null when absent. */
+    Path optionalPath(String name) {
+        return values.containsKey(name) ? path(name) : null;
+    }
+
     /** A file system path, required; colons in it are written {@code \:}. */
     Path path(String name) {
         String value = text(name);

@@ -7,6 +7,8 @@ import io.twine.protocol.ListeningPort;
 import io.twine.reactor.EventLoop;
 import io.twine.reactor.TcpOptions;
 import io.twine.transport.tcp.Tcp;
+import io.twine.transport.tls.Tls;
+import io.twine.transport.tls.TlsOptions;
 import io.twine.transport.udp.Udp;
 import io.twine.transport.unix.Unix;
 import io.twine.transport.unix.UnixOptions;
@@ -29,7 +31,10 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code udp:PORT[:interface=IP]}: a UDP port; interface defaults to {@code 0.0.0.0};</li>
  *   <li>{@code unix:PATH[:mode=OCTAL][:lockfile=0|1][:backlog=N]}: a Unix domain socket at
  *       {@code PATH} (its colons written {@code \:}); mode defaults to 0666 masked by the umask,
- *       {@code lockfile=1} holds {@code PATH.lock} while listening (see {@link UnixOptions}).</li>
+ *       {@code lockfile=1} holds {@code PATH.lock} while listening (see {@link UnixOptions});</li>
+ *   <li>{@code ssl:PORT:privateKey=KEY.pem:certKey=CHAIN.pem[:interface=IPV4][:backlog=N]}: TLS over
+ *       TCP (Twisted's spelling): the PKCS#8 key and the certificate chain, PEM files read when
+ *       listening starts.</li>
  * </ul>
  * Fields may also be named ({@code tcp:port=8080}); the interface must be an address, not a
  * host name. Immutable; {@link #toString()} gives the canonical string, which parses back to an
@@ -37,9 +42,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ServerEndpoint {
 
-    /** The transports a server endpoint can name. TLS will join them. */
+    /** The transports a server endpoint can name. */
     public enum Type {
-        TCP("tcp"), TCP6("tcp6"), UDP("udp"), UNIX("unix");
+        TCP("tcp"), TCP6("tcp6"), UDP("udp"), UNIX("unix"), SSL("ssl");
 
         private final String prefix;
 
@@ -62,6 +67,9 @@ public final class ServerEndpoint {
     /** A Unix endpoint's socket file and options; null for the others. */
     private final Path path;
     private final UnixOptions unixOptions;
+    /** An ssl endpoint's PEM files; null for the others. */
+    private final Path privateKey;
+    private final Path certificateChain;
 
     private ServerEndpoint(Type type, int port, InetAddress interfaceAddress, int backlog) {
         this(type, port, interfaceAddress, backlog, null, null);
@@ -69,6 +77,13 @@ public final class ServerEndpoint {
 
     private ServerEndpoint(Type type, int port, InetAddress interfaceAddress, int backlog, Path path,
             UnixOptions unixOptions) {
+        this(type, port, interfaceAddress, backlog, path, unixOptions, null, null);
+    }
+
+    private ServerEndpoint(Type type, int port, InetAddress interfaceAddress, int backlog, Path path,
+            UnixOptions unixOptions, Path privateKey, Path certificateChain) {
+        this.privateKey = privateKey;
+        this.certificateChain = certificateChain;
         this.type = type;
         this.port = port;
         this.interfaceAddress = interfaceAddress;
@@ -114,18 +129,25 @@ public final class ServerEndpoint {
                 }
                 return new ServerEndpoint(Type.UNIX, 0, null, backlog, fields.path("address"), options);
             }
-            case "ssl":
+            case "ssl": {
+                EndpointFields fields = new EndpointFields(parsed, "an ssl server", "port", "privateKey", "certKey",
+                        "interface", "backlog");
+                return new ServerEndpoint(Type.SSL, fields.port("port", true),
+                        fields.address("interface", Inet4Address.class, wildcard("0.0.0.0")),
+                        fields.nonNegativeInt("backlog", DEFAULT_BACKLOG), null, null,
+                        fields.path("privateKey"), fields.path("certKey"));
+            }
             case "tls":
                 throw notYet(parsed);
             default:
                 throw new IllegalArgumentException("bad endpoint '" + description + "': unknown type '"
-                        + parsed.type() + "': expected tcp, tcp6, udp or unix");
+                        + parsed.type() + "': expected tcp, tcp6, udp, unix or ssl");
         }
     }
 
     static IllegalArgumentException notYet(EndpointDescription parsed) {
         return new IllegalArgumentException("bad endpoint '" + parsed.text() + "': type '" + parsed.type()
-                + "' is not supported yet: expected tcp, tcp6, udp or unix");
+                + "' is a client endpoint type: servers use tcp, tcp6, udp, unix or ssl");
     }
 
     private static InetAddress wildcard(String literal) {
@@ -144,6 +166,16 @@ public final class ServerEndpoint {
     /** A Unix endpoint's options (mode, lock file, backlog); null for the others. */
     public UnixOptions unixOptions() {
         return unixOptions;
+    }
+
+    /** An ssl endpoint's private key file (PKCS#8 PEM); null for the others. */
+    public Path privateKey() {
+        return privateKey;
+    }
+
+    /** An ssl endpoint's certificate chain file (PEM, its own certificate first); null for the others. */
+    public Path certificateChain() {
+        return certificateChain;
     }
 
     /** The port; 0 asks for any free port (and for a Unix endpoint, which has none). */
@@ -190,6 +222,10 @@ public final class ServerEndpoint {
             return OnLoop.call(reactor, () -> Unix.listen(reactor, path, factory, unixOptions));
         }
         TcpOptions options = TcpOptions.defaults().withBacklog(backlog);
+        if (type == Type.SSL) {
+            return OnLoop.call(reactor, () -> Tcp.listen(reactor, address(),
+                    Tls.server(reactor, TlsOptions.server(certificateChain, privateKey).build(), factory), options));
+        }
         return OnLoop.call(reactor, () -> Tcp.listen(reactor, address(), factory, options));
     }
 
@@ -216,6 +252,7 @@ public final class ServerEndpoint {
         ServerEndpoint that = (ServerEndpoint) other;
         return type == that.type && port == that.port && backlog == that.backlog
                 && Objects.equals(interfaceAddress, that.interfaceAddress) && Objects.equals(path, that.path)
+                && Objects.equals(privateKey, that.privateKey) && Objects.equals(certificateChain, that.certificateChain)
                 && Objects.equals(unixOptions == null ? null : unixOptions.toString(),
                         that.unixOptions == null ? null : that.unixOptions.toString());
     }
@@ -237,6 +274,10 @@ public final class ServerEndpoint {
                     + (unixOptions.lockFile() ? 1 : 0) + ":backlog=" + backlog;
         }
         String text = type.prefix() + ":" + port + ":interface=" + EndpointDescription.escape(interfaceAddress.getHostAddress());
+        if (type == Type.SSL) {
+            text += ":privateKey=" + EndpointDescription.escape(privateKey.toString())
+                    + ":certKey=" + EndpointDescription.escape(certificateChain.toString());
+        }
         return type == Type.UDP ? text : text + ":backlog=" + backlog;
     }
 }

@@ -7,6 +7,7 @@ import io.twine.protocol.SwitchableTransport;
 import io.twine.protocol.Transport;
 import io.twine.reactor.EventLoop;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * TLS over any stream transport, with the JDK's {@code SSLEngine} and no dependency:
@@ -54,6 +55,22 @@ public final class Tls {
         }
         Objects.requireNonNull(serverHostName, "serverHostName");
         return new TlsFactory(loop, options, serverHostName, factory);
+    }
+
+    /**
+     * For a protocol that a {@link #server} or {@link #client} factory built (the TLS layer
+     * around the wrapped factory's protocol): a future that completes on the loop with the wrapped
+     * protocol once the handshake has finished and its {@code connectionMade} has run, or with an
+     * {@link javax.net.ssl.SSLException} carrying the reason if the connection ended before. This
+     * is how {@code Endpoints.client} hands back the protocol of a {@code tls:} endpoint.
+     *
+     * @throws IllegalArgumentException if {@code layer} is not such a protocol
+     */
+    public static CompletableFuture<Protocol> whenConnected(Protocol layer) {
+        if (!(layer instanceof TlsLayer)) {
+            throw new IllegalArgumentException("not built by a Tls factory: " + layer);
+        }
+        return ((TlsLayer) layer).whenConnected();
     }
 
     /**

@@ -16,6 +16,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -76,6 +77,9 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
     private final Producer writeSide = new WriteSide();
 
     private SSLEngine engine;
+    /** Completed when the protocol is connected or the connection has ended before; made when asked for. */
+    private CompletableFuture<Protocol> connected;
+    private Reason endedBeforeHandshake;
     /** Ciphertext kept between reads, between position and limit; null while there is none. */
     private ByteBuffer stash;
     private DelayedCall handshakeTimer;
@@ -207,8 +211,14 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
                 loop.reportError("stopProducing of " + registered, error);
             }
         }
-        if (!userConnected && beforeConnectionMade != null) {
-            beforeConnectionMade.accept(reason, toUser);
+        if (!userConnected) {
+            endedBeforeHandshake = toUser;
+            if (beforeConnectionMade != null) {
+                beforeConnectionMade.accept(reason, toUser);
+            }
+            if (connected != null) {
+                connected.completeExceptionally(new SSLException(toUser.message(), toUser.cause()));
+            }
         }
         try {
             if (startedMidConnection) {
@@ -374,6 +384,9 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
             } catch (Throwable error) {
                 callbackFailed("connectionMade", error);
                 return;
+            }
+            if (connected != null) {
+                connected.complete(wrapped);
             }
         }
         if (wrapped instanceof TlsHandshakeListener && !finished) {
@@ -897,6 +910,19 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
         } catch (SSLPeerUnverifiedException none) {
             return List.of();
         }
+    }
+
+    /** See {@link Tls#whenConnected}. */
+    CompletableFuture<Protocol> whenConnected() {
+        if (connected == null) {
+            connected = new CompletableFuture<>();
+            if (userConnected) {
+                connected.complete(wrapped);
+            } else if (endedBeforeHandshake != null) {
+                connected.completeExceptionally(new SSLException(endedBeforeHandshake.message(), endedBeforeHandshake.cause()));
+            }
+        }
+        return connected;
     }
 
     /** The engine; tests drive it into rare states (renegotiation). */

@@ -116,9 +116,10 @@ class EndpointParsingTest {
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
         "\"\"                               | empty endpoint description: expected TYPE:VALUES",
         ":80                                | expected a type first",
-        "sctp:80                            | unknown type 'sctp': expected tcp, tcp6, udp or unix",
+        "sctp:80                            | unknown type 'sctp': expected tcp, tcp6, udp, unix or ssl",
         "unix:/var/run/app.sock:mode=8      | mode",
-        "tls:443                            | type 'tls' is not supported yet",
+        "tls:443                            | type 'tls' is a client endpoint type",
+        "ssl:443:certKey=c.pem              | field 'privateKey' is required for an ssl server",
         "tcp                                | field 'port' is required for a tcp server",
         "tcp:http                           | field 'port' expected a port number from 0 to 65535, got 'http'",
         "tcp:65536                          | field 'port' expected a port number from 0 to 65535, got '65536'",
@@ -155,7 +156,7 @@ class EndpointParsingTest {
         "tcp:host=example.org:port=80:timeout=-5   | field 'timeout' expected a number of seconds above 0",
         "tcp:host=example.org:port=80:bindAddress=x | field 'bindAddress' expected an IP address",
         "tcp:host=example.org:port=80:interface=x | unknown field 'interface' for a tcp client: expected host, port, timeout, bindAddress",
-        "udp:host=example.org:port=53       | unknown client type 'udp': expected tcp or unix",
+        "udp:host=example.org:port=53       | unknown client type 'udp': expected tcp, tls or unix",
         "unix:path=/tmp/s:mode=600          | mode",
     })
     void badClientStringSaysWhichFieldAndWhatWasExpected(String description, String message) {

@@ -1,0 +1,175 @@
+package io.twine.transport.tls;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A TLS peer nobody here wrote, as a subprocess: Python's {@code ssl} module, {@code openssl}, or
+ * Twisted. Its output is captured; {@link #close()} kills it and its children.
+ *
+ * <p>A test whose peer is missing is skipped with the reason, or fails where {@code CI=true}
+ * (CI installs every peer: {@code .ci/run}).
+ */
+final class ForeignPeer implements AutoCloseable {
+
+    /** Debian's interpreter, the one python3-twisted, python3-openssl and python3-service-identity install for. */
+    static final String SYSTEM_PYTHON = "/usr/bin/python3";
+
+    private final Process process;
+    private final Captured out = new Captured();
+    private final Captured err = new Captured();
+
+    private ForeignPeer(Process process) {
+        this.process = process;
+        pump(process.getInputStream(), out);
+        pump(process.getErrorStream(), err);
+    }
+
+    static ForeignPeer start(List<String> command) throws IOException {
+        return new ForeignPeer(new ProcessBuilder(command).start());
+    }
+
+    /** A script of {@code src/test/resources/tls/peers}. */
+    static Path script(String name) {
+        return TestCertificates.file("peers/" + name);
+    }
+
+    static void requirePython() {
+        require(runs("python3", "-c", "import ssl"), "python3 with its ssl module");
+    }
+
+    static void requireOpenssl() {
+        require(runs("openssl", "version"), "the openssl command (Debian package openssl)");
+    }
+
+    static void requireTwisted() {
+        require(runs(SYSTEM_PYTHON, "-c", "import twisted.internet.ssl, OpenSSL, service_identity"),
+                "Twisted with TLS for " + SYSTEM_PYTHON + " (Debian packages python3-twisted, python3-openssl, python3-service-identity)");
+    }
+
+    private static void require(boolean available, String what) {
+        if (available) {
+            return;
+        }
+        if ("true".equals(System.getenv("CI"))) {
+            fail(what + " is missing; CI=true and CI installs every peer (.ci/run), so this fails instead of skipping");
+        }
+        Assumptions.abort(what + " is missing: the interop test against it cannot run");
+    }
+
+    private static boolean runs(String... command) {
+        try {
+            Process probe = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            boolean exited = probe.waitFor(30, TimeUnit.SECONDS);
+            probe.destroyForcibly();
+            return exited && probe.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Writes {@code text} to its standard input; closes it if {@code close}. */
+    void input(String text, boolean close) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write(text.getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        if (close) {
+            in.close();
+        }
+    }
+
+    /** Waits for a line of standard output matching {@code regex}, and returns its first group. */
+    String awaitOutput(String regex, Duration timeout) throws InterruptedException {
+        Pattern pattern = Pattern.compile(regex, Pattern.MULTILINE);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (out) {
+            while (true) {
+                Matcher matcher = pattern.matcher(out.text());
+                if (matcher.find()) {
+                    return matcher.groupCount() > 0 ? matcher.group(1) : matcher.group();
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || (!process.isAlive() && !out.open)) {
+                    throw new AssertionError("no output matching " + regex + "; output:\n" + out.text() + "\nerrors:\n" + err.text());
+                }
+                out.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the peer did not exit within " + timeout + "; output:\n" + out.text() + "\nerrors:\n" + err.text());
+        }
+        return process.exitValue();
+    }
+
+    String output() {
+        return out.text();
+    }
+
+    String errors() {
+        return err.text();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private static void pump(InputStream from, Captured to) {
+        Thread thread = new Thread(() -> {
+            byte[] buffer = new byte[4096];
+            try (from) {
+                int n;
+                while ((n = from.read(buffer)) >= 0) {
+                    to.append(buffer, n);
+                }
+            } catch (IOException e) {
+                // the process is gone
+            } finally {
+                to.closed();
+            }
+        }, "foreign-peer-output");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Output captured so far; waiters are woken by every append. */
+    private static final class Captured {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private boolean open = true;
+
+        synchronized void append(byte[] data, int length) {
+            bytes.write(data, 0, length);
+            notifyAll();
+        }
+
+        synchronized void closed() {
+            open = false;
+            notifyAll();
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
