@@ -8,8 +8,10 @@ import io.twine.samples.line.LineServer;
 import io.twine.samples.line.ThreadedLineServer;
 import io.twine.samples.redis.MiniRedis;
 import io.twine.samples.support.OptionSpec;
+import io.twine.samples.support.SampleTls;
 import io.twine.samples.tcp.TcpClient;
 import io.twine.samples.tcp.TcpServer;
+import io.twine.samples.tls.TlsDemo;
 import io.twine.samples.twisted.TwistedClient;
 import io.twine.samples.twisted.TwistedServer;
 import io.twine.samples.udp.UdpClient;
@@ -44,27 +46,29 @@ public final class SampleCatalog {
                 Sample.other("demo", "runs each server with its client in this process and prints both sides",
                         Demo::run, Demo.PAUSE),
                 Sample.server("echo-server", "sends back every byte; stops reading while the client is not reading",
-                        EchoServer::start, EchoServer::start, OptionSpec.SERVER_UNIX),
+                        EchoServer::start, EchoServer::start, OptionSpec.SERVER_UNIX, SampleTls.CERT, SampleTls.KEY),
                 Sample.server("tcp-server", "tsTserv.py: answers every message with [ctime] message",
-                        TcpServer::start, OptionSpec.SERVER_UNIX),
+                        TcpServer::start, OptionSpec.SERVER_UNIX, SampleTls.CERT, SampleTls.KEY),
                 Sample.client("tcp-client", "tsTclnt.py: sends each line typed, prints each reply",
-                        TcpClient::start, OptionSpec.CLIENT_UNIX),
+                        TcpClient::start, OptionSpec.CLIENT_UNIX, SampleTls.TLS, SampleTls.CA),
                 Sample.server("udp-server", "tsUserv.py: answers every datagram with [ctime] datagram",
                         UdpServer::start),
                 Sample.client("udp-client", "tsUclnt.py: sends each line as a datagram, prints each reply",
                         UdpClient::start, UdpClient.TIMEOUT),
                 Sample.server("line-server", "tsTservSS.py: reads one line, answers [ctime] line, closes",
-                        LineServer::start, OptionSpec.SERVER_UNIX),
+                        LineServer::start, OptionSpec.SERVER_UNIX, SampleTls.CERT, SampleTls.KEY),
                 Sample.server("threaded-line-server", "tsTservSS.py again, as a blocking handler on worker threads",
                         ThreadedLineServer::start, OptionSpec.SERVER_UNIX),
                 Sample.client("line-client", "tsTclntSS.py: a new connection for every line",
-                        LineClient::start, OptionSpec.CLIENT_UNIX),
+                        LineClient::start, OptionSpec.CLIENT_UNIX, SampleTls.TLS, SampleTls.CA),
                 Sample.server("twisted-server", "tsTservTW.py: the timestamp server as a Protocol and a Factory",
-                        TwistedServer::start, OptionSpec.SERVER_UNIX),
+                        TwistedServer::start, OptionSpec.SERVER_UNIX, SampleTls.CERT, SampleTls.KEY),
                 Sample.client("twisted-client", "tsTclntTW.py: the client as a Protocol and a ClientFactory",
-                        TwistedClient::start, OptionSpec.CLIENT_UNIX),
+                        TwistedClient::start, OptionSpec.CLIENT_UNIX, SampleTls.TLS, SampleTls.CA),
+                Sample.other("tls-demo", "one TLS conversation in this process: prints version, cipher, ALPN, SNI",
+                        TlsDemo::run),
                 Sample.server("chat-server", "Twisted's broadcast chat: every line goes to everyone else",
-                        ChatServer::start, ChatServer::start, ChatServer.MAX_QUEUED, OptionSpec.SERVER_UNIX),
+                        ChatServer::start, ChatServer::start, ChatServer.MAX_QUEUED, OptionSpec.SERVER_UNIX, SampleTls.CERT, SampleTls.KEY),
                 Sample.server("mini-redis", "a Redis-protocol server: redis-cli and redis-benchmark work with it",
                         OptionSpec.serverPort(MiniRedis.DEFAULT_PORT), MiniRedis::start, OptionSpec.SERVER_UNIX)));
     }

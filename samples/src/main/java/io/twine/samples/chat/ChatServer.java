@@ -11,6 +11,7 @@ import io.twine.samples.support.Addresses;
 import io.twine.samples.support.GroupServerStarter;
 import io.twine.samples.support.OptionSpec;
 import io.twine.samples.support.SampleArgs;
+import io.twine.samples.support.SampleTls;
 import io.twine.samples.support.ServerStarter;
 import io.twine.samples.support.StartedServer;
 import io.twine.samples.support.StreamSockets;
@@ -65,13 +66,19 @@ public final class ChatServer {
     public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
             throws IOException, UsageException {
         long maxQueued = args.number(MAX_QUEUED.name(), MAX_LINE_BYTES + 2, 1L << 30);
-        return start(reactor, address, log, maxQueued, TcpOptions.defaults());
+        return listen(reactor, address, log, SampleTls.server(reactor, args, new ChatRoom(log, maxQueued)),
+                TcpOptions.defaults());
     }
 
     /** Listens on {@code address} with a given per-client cap and socket options. Loop-only. */
     public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, long maxQueuedBytes,
             TcpOptions options) throws IOException {
-        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, new ChatRoom(log, maxQueuedBytes), options));
+        return listen(reactor, address, log, new ChatRoom(log, maxQueuedBytes), options);
+    }
+
+    private static StartedServer listen(Reactor reactor, SocketAddress address, PrintStream log, Factory room,
+            TcpOptions options) throws IOException {
+        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, room, options));
         ServerStarter.announce(log, server);
         return server;
     }

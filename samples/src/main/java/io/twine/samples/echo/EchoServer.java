@@ -8,9 +8,11 @@ import io.twine.reactor.ReactorGroup;
 import io.twine.reactor.TcpOptions;
 import io.twine.samples.support.Addresses;
 import io.twine.samples.support.SampleArgs;
+import io.twine.samples.support.SampleTls;
 import io.twine.samples.support.ServerStarter;
 import io.twine.samples.support.StartedServer;
 import io.twine.samples.support.StreamSockets;
+import io.twine.samples.support.UsageException;
 import io.twine.transport.tcp.TcpGroup;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,8 +38,9 @@ public final class EchoServer {
 
     /** Listens on {@code address} and logs each connection to {@code log}. A {@link ServerStarter}. */
     public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
-            throws IOException {
-        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, factory(log)));
+            throws IOException, UsageException {
+        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address,
+                SampleTls.server(reactor, args, factory(log))));
         ServerStarter.announce(log, server);
         return server;
     }

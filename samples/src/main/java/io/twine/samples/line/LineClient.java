@@ -10,7 +10,9 @@ import io.twine.samples.support.ExitStatus;
 import io.twine.samples.support.LineSource;
 import io.twine.samples.support.Prompt;
 import io.twine.samples.support.SampleArgs;
+import io.twine.samples.support.SampleTls;
 import io.twine.samples.support.StreamSockets;
+import io.twine.samples.support.UsageException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -19,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code line-client}: the seed's {@code tsTclntSS.py}, which opens a new connection for every
@@ -48,9 +51,10 @@ public final class LineClient {
      * {@link io.twine.samples.support.ClientStarter}. Loop-only.
      */
     public static CompletableFuture<ExitStatus> start(Reactor reactor, SocketAddress server, LineSource input,
-            PrintStream out, SampleArgs args) {
+            PrintStream out, SampleArgs args) throws UsageException {
         CompletableFuture<ExitStatus> outcome = new CompletableFuture<>();
-        new Conversation(reactor, server, new Prompt(input, out), out, outcome).askForLine();
+        new Conversation(reactor, server, SampleTls.clientLayer(reactor, args), new Prompt(input, out), out, outcome)
+                .askForLine();
         return outcome;
     }
 
@@ -64,14 +68,16 @@ public final class LineClient {
 
         private final Reactor reactor;
         private final SocketAddress server;
+        private final UnaryOperator<ClientFactory> layer;
         private final Prompt prompt;
         private final PrintStream out;
         private final CompletableFuture<ExitStatus> outcome;
 
-        Conversation(Reactor reactor, SocketAddress server, Prompt prompt, PrintStream out,
-                CompletableFuture<ExitStatus> outcome) {
+        Conversation(Reactor reactor, SocketAddress server, UnaryOperator<ClientFactory> layer, Prompt prompt,
+                PrintStream out, CompletableFuture<ExitStatus> outcome) {
             this.reactor = reactor;
             this.server = server;
+            this.layer = layer;
             this.prompt = prompt;
             this.out = out;
             this.outcome = outcome;
@@ -87,7 +93,7 @@ public final class LineClient {
                 finish(ExitStatus.ok());
                 return;
             }
-            StreamSockets.connect(reactor, server, new Exchange(this, line));
+            StreamSockets.connect(reactor, server, layer.apply(new Exchange(this, line)));
         }
 
         @Override

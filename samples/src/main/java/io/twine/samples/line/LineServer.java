@@ -6,9 +6,11 @@ import io.twine.reactor.Reactor;
 import io.twine.samples.support.Addresses;
 import io.twine.samples.support.Ctime;
 import io.twine.samples.support.SampleArgs;
+import io.twine.samples.support.SampleTls;
 import io.twine.samples.support.ServerStarter;
 import io.twine.samples.support.StartedServer;
 import io.twine.samples.support.StreamSockets;
+import io.twine.samples.support.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -43,17 +45,25 @@ public final class LineServer {
 
     /** Listens on {@code address} and logs to {@code log}, stamping with local time. A {@link ServerStarter}. */
     public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
-            throws IOException {
-        return start(reactor, address, log, Ctime.local());
+            throws IOException, UsageException {
+        return listen(reactor, address, log, SampleTls.server(reactor, args, factory(log, Ctime.local())));
     }
 
     /** Listens on {@code address}, logs to {@code log} and stamps answers with {@code ctime}. Loop-only. */
     public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, Ctime ctime)
             throws IOException {
+        return listen(reactor, address, log, factory(log, ctime));
+    }
+
+    private static Factory factory(PrintStream log, Ctime ctime) {
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(ctime, "ctime");
-        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address,
-                Factory.forProtocol(() -> new OneLineTimestamper(log, ctime))));
+        return Factory.forProtocol(() -> new OneLineTimestamper(log, ctime));
+    }
+
+    private static StartedServer listen(Reactor reactor, SocketAddress address, PrintStream log, Factory factory)
+            throws IOException {
+        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, factory));
         ServerStarter.announce(log, server);
         log.println("waiting for connection...");
         return server;

@@ -37,6 +37,7 @@ public final class OptionSpec {
     private final String valueName;
     private final String description;
     private final String defaultValue;
+    private final boolean flag;
 
     /** Servers: {@code --port}, with {@code defaultPort} when not given (mini-redis listens on Redis's). */
     public static OptionSpec serverPort(int defaultPort) {
@@ -49,10 +50,25 @@ public final class OptionSpec {
      * @param defaultValue the value when the option is not given
      */
     public OptionSpec(String name, String valueName, String description, String defaultValue) {
+        this(name, valueName, description, defaultValue, false);
+    }
+
+    private OptionSpec(String name, String valueName, String description, String defaultValue, boolean flag) {
+        this.flag = flag;
         this.name = Objects.requireNonNull(name, "name");
         this.valueName = Objects.requireNonNull(valueName, "valueName");
         this.description = Objects.requireNonNull(description, "description");
         this.defaultValue = Objects.requireNonNull(defaultValue, "defaultValue");
+    }
+
+    /** An option without a value, such as {@code --tls}: "true" when given, "false" when not. */
+    public static OptionSpec flag(String name, String description) {
+        return new OptionSpec(name, "", description, "false", true);
+    }
+
+    /** True for an option without a value. */
+    public boolean isFlag() {
+        return flag;
     }
 
     /** The name without its dashes. */
@@ -77,6 +93,6 @@ public final class OptionSpec {
 
     /** {@code --port P}, as the help shows it. */
     public String usage() {
-        return "--" + name + " " + valueName;
+        return flag ? "--" + name : "--" + name + " " + valueName;
     }
 }

@@ -58,6 +58,9 @@ public final class SampleArgs {
             if (!known.containsKey(name)) {
                 throw new UsageException("unknown option --" + name);
             }
+            if (value == null && known.get(name).isFlag()) {
+                value = "true";
+            }
             if (value == null) {
                 if (i + 1 >= args.size()) {
                     throw new UsageException("option --" + name + " needs a value (" + known.get(name).usage() + ")");
@@ -106,6 +109,11 @@ public final class SampleArgs {
             throw new IllegalArgumentException("this sample declares no option --" + name);
         }
         return value;
+    }
+
+    /** Whether the flag option {@code name} was given. */
+    public boolean flag(String name) {
+        return Boolean.parseBoolean(string(name));
     }
 
     /**

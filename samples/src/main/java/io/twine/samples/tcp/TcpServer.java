@@ -7,13 +7,15 @@ import io.twine.reactor.Reactor;
 import io.twine.samples.support.Addresses;
 import io.twine.samples.support.Ctime;
 import io.twine.samples.support.SampleArgs;
+import io.twine.samples.support.SampleTls;
 import io.twine.samples.support.ServerStarter;
 import io.twine.samples.support.StartedServer;
 import io.twine.samples.support.StreamSockets;
+import io.twine.samples.support.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.SocketAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -39,8 +41,9 @@ public final class TcpServer {
 
     /** Listens on {@code address} and logs to {@code log}, stamping with local time. A {@link ServerStarter}. */
     public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
-            throws IOException {
-        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, new TimestampFactory(log, Ctime.local())));
+            throws IOException, UsageException {
+        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address,
+                SampleTls.server(reactor, args, new TimestampFactory(log, Ctime.local()))));
         ServerStarter.announce(log, server);
         log.println("waiting for connection...");
         return server;

@@ -9,8 +9,10 @@ import io.twine.samples.support.ExitStatus;
 import io.twine.samples.support.LineSource;
 import io.twine.samples.support.Prompt;
 import io.twine.samples.support.SampleArgs;
-import io.twine.samples.support.Utf8Text;
+import io.twine.samples.support.SampleTls;
 import io.twine.samples.support.StreamSockets;
+import io.twine.samples.support.UsageException;
+import io.twine.samples.support.Utf8Text;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -43,9 +45,10 @@ public final class TwistedClient {
      * Loop-only.
      */
     public static CompletableFuture<ExitStatus> start(Reactor reactor, SocketAddress server, LineSource input,
-            PrintStream out, SampleArgs args) {
+            PrintStream out, SampleArgs args) throws UsageException {
         CompletableFuture<ExitStatus> outcome = new CompletableFuture<>();
-        StreamSockets.connect(reactor, server, new TimestampClientFactory(new Prompt(input, out), out, outcome::complete));
+        StreamSockets.connect(reactor, server, SampleTls.client(reactor, args,
+                new TimestampClientFactory(new Prompt(input, out), out, outcome::complete)));
         return outcome;
     }
 

@@ -6,9 +6,11 @@ import io.twine.reactor.Reactor;
 import io.twine.samples.support.Addresses;
 import io.twine.samples.support.Ctime;
 import io.twine.samples.support.SampleArgs;
+import io.twine.samples.support.SampleTls;
 import io.twine.samples.support.ServerStarter;
 import io.twine.samples.support.StartedServer;
 import io.twine.samples.support.StreamSockets;
+import io.twine.samples.support.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -37,10 +39,10 @@ public final class TwistedServer {
 
     /** Listens on {@code address} and logs to {@code log}. A {@link ServerStarter}. */
     public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
-            throws IOException {
+            throws IOException, UsageException {
         Ctime ctime = Ctime.local();
         Factory factory = Factory.forProtocol(() -> new TimestampProtocol(log, ctime));
-        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, factory));
+        StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, SampleTls.server(reactor, args, factory)));
         ServerStarter.announce(log, server);
         log.println("waiting for connection...");
         return server;

@@ -1,0 +1,95 @@
+package io.twine.samples.support;
+
+import io.twine.protocol.ClientFactory;
+import io.twine.protocol.Factory;
+import io.twine.reactor.Reactor;
+import io.twine.transport.tls.Tls;
+import io.twine.transport.tls.TlsOptions;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+
+/**
+ * The TLS options every TCP sample takes: a server serves TLS with {@code --tls-cert CHAIN.pem
+ * --tls-key KEY.pem}; a client speaks TLS with {@code --tls} (trusting the JDK's trust store) or
+ * {@code --tls-ca CA.pem} (trusting that CA), checking that the certificate names {@code --host}.
+ * {@code samples/make-throwaway-certs.sh} makes a CA and a localhost certificate to try it with.
+ * Null options (tests and the demo start samples without any) mean plain TCP.
+ */
+public final class SampleTls {
+
+    /** Servers: the certificate chain, its own certificate first. */
+    public static final OptionSpec CERT = new OptionSpec("tls-cert", "CHAIN.pem",
+            "serve TLS with this certificate chain (PEM); needs --tls-key", "");
+    /** Servers: the private key, PKCS#8 PEM. */
+    public static final OptionSpec KEY = new OptionSpec("tls-key", "KEY.pem",
+            "the private key of --tls-cert (PKCS#8 PEM)", "");
+    /** Clients: speak TLS. */
+    public static final OptionSpec TLS = OptionSpec.flag("tls",
+            "connect with TLS, checking the server's certificate names --host");
+    /** Clients: whom to trust. */
+    public static final OptionSpec CA = new OptionSpec("tls-ca", "CA.pem",
+            "trust this CA (PEM) instead of the JDK's trust store; implies --tls", "");
+
+    private SampleTls() {}
+
+    /**
+     * {@code factory}, behind TLS when {@code --tls-cert} was given.
+     *
+     * @throws UsageException if only one of the two files was given, or they cannot be used
+     */
+    public static Factory server(Reactor reactor, SampleArgs args, Factory factory) throws UsageException {
+        if (args == null) {
+            return factory;  // a test or the demo starting the sample without options
+        }
+        String cert = args.string(CERT.name());
+        String key = args.string(KEY.name());
+        if (cert.isEmpty() && key.isEmpty()) {
+            return factory;
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            throw new UsageException("--tls-cert and --tls-key go together");
+        }
+        try {
+            return Tls.server(reactor, TlsOptions.server(Path.of(cert), Path.of(key)).build(), factory);
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            throw new UsageException("cannot serve TLS: " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code factory}, behind TLS to {@code --host} when {@code --tls} or {@code --tls-ca} was given.
+     *
+     * @throws UsageException if the CA file cannot be used
+     */
+    public static ClientFactory client(Reactor reactor, SampleArgs args, ClientFactory factory) throws UsageException {
+        return clientLayer(reactor, args).apply(factory);
+    }
+
+    /**
+     * What {@link #client} does to a factory, for a client that connects many times: the options
+     * are read once.
+     *
+     * @throws UsageException if the CA file cannot be used
+     */
+    public static UnaryOperator<ClientFactory> clientLayer(Reactor reactor, SampleArgs args) throws UsageException {
+        if (args == null) {
+            return UnaryOperator.identity();
+        }
+        String ca = args.string(CA.name());
+        if (!args.flag(TLS.name()) && ca.isEmpty()) {
+            return UnaryOperator.identity();
+        }
+        try {
+            TlsOptions.Builder builder = TlsOptions.client();
+            if (!ca.isEmpty()) {
+                builder.trustRoots(Path.of(ca));
+            }
+            TlsOptions options = builder.build();
+            String host = args.string("host");
+            return factory -> Tls.client(reactor, options, host, factory);
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            throw new UsageException("cannot connect with TLS: " + e.getMessage());
+        }
+    }
+}
