@@ -95,6 +95,8 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
     private boolean readingPaused;
     private boolean transportReadingPaused;
     private boolean closeRequested;
+    /** What the protocol hears once a requested close is done: we closed, or we answered the peer's close_notify. */
+    private Reason closingReason = Reason.closedByUs();
     private boolean writeCloseRequested;
     private boolean closeNotifySent;
     private boolean peerCloseNotifyReceived;
@@ -155,15 +157,19 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
     /** Records arrived: unwrap every whole one, keep the start of the next. */
     @Override
     public void dataReceived(ByteBuffer data) {
+        if (failed || finished) {
+            data.position(data.limit());  // the connection is closing: nothing more is read
+            return;
+        }
         insideEvent = true;
         try {
             if (stash == null) {
                 processSafely(data);
-                if (data.hasRemaining() && !finished) {
+                if (data.hasRemaining() && !finished && !failed) {
                     keep(data);
                 }
             } else {
-                while (data.hasRemaining() && !finished) {
+                while (data.hasRemaining() && !finished && !failed) {
                     int before = data.remaining();
                     keep(data);
                     if (data.remaining() == before && !stalled()) {
@@ -171,7 +177,7 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
                         break;
                     }
                     processStash();
-                    if (stalled()) {
+                    if (stalled() && !failed && !finished) {
                         keep(data);
                         break;
                     }
@@ -416,8 +422,14 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
             }
             return;
         }
-        sendCloseNotify();
-        transport.loseConnection(Reason.closedByPeer());
+        if (!handshakeDone) {
+            sendCloseNotify();
+            transport.loseConnection(Reason.closedByPeer());
+            return;
+        }
+        // Answer with our own close_notify once what the protocol wrote is wrapped (at the end of this event).
+        closeRequested = true;
+        closingReason = Reason.closedByPeer();
     }
 
     private void refuseRenegotiation() {
@@ -557,7 +569,7 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
     private void finishClosing() {
         if (closeRequested) {
             sendCloseNotify();
-            transport.loseConnection();
+            transport.loseConnection(closingReason);
         } else if (writeCloseRequested && !closeNotifySent) {
             sendCloseNotify();
             if (peerCloseNotifyReceived) {

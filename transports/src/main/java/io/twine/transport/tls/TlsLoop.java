@@ -6,6 +6,8 @@ import io.twine.reactor.spi.ChunkPool;
 import io.twine.reactor.spi.PendingFlush;
 import io.twine.reactor.spi.TransportLoop;
 import io.twine.reactor.spi.TransportLoops;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * What a {@link TlsLayer} needs from its loop: time, a worker for the engine's slow tasks, the
@@ -36,8 +38,17 @@ interface TlsLoop {
     /** Reports an exception a user callback threw (the connection closes; the loop goes on). */
     void reportError(String context, Throwable error);
 
-    /** The loop of {@code reactor}, with buffers of its own. */
+    /** The loop of {@code reactor}: one per reactor, so that all its TLS connections share their buffers. */
     static TlsLoop of(EventLoop reactor) {
+        synchronized (LOOPS) {
+            return LOOPS.computeIfAbsent(reactor, TlsLoop::create);
+        }
+    }
+
+    /** One per reactor; weak, so that a reactor that is gone takes its buffers with it. */
+    Map<EventLoop, TlsLoop> LOOPS = new WeakHashMap<>();
+
+    private static TlsLoop create(EventLoop reactor) {
         TransportLoop loop = TransportLoops.of(reactor);
         TlsBuffers buffers = new TlsBuffers();
         return new TlsLoop() {
