@@ -111,6 +111,11 @@ public final class SampleArgs {
         return value;
     }
 
+    /** Whether the sample declares option {@code name} (so that {@link #string} answers for it). */
+    public boolean declares(String name) {
+        return values.containsKey(name);
+    }
+
     /** Whether the flag option {@code name} was given. */
     public boolean flag(String name) {
         return Boolean.parseBoolean(string(name));

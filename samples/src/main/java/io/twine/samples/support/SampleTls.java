@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
  * --tls-key KEY.pem}; a client speaks TLS with {@code --tls} (trusting the JDK's trust store) or
  * {@code --tls-ca CA.pem} (trusting that CA), checking that the certificate names {@code --host}.
  * {@code samples/make-throwaway-certs.sh} makes a CA and a localhost certificate to try it with.
- * Null options (tests and the demo start samples without any) mean plain TCP.
+ * Options without these (tests and the demo start samples without them, or with none) mean plain TCP.
  */
 public final class SampleTls {
 
@@ -39,8 +39,8 @@ public final class SampleTls {
      * @throws UsageException if only one of the two files was given, or they cannot be used
      */
     public static Factory server(Reactor reactor, SampleArgs args, Factory factory) throws UsageException {
-        if (args == null) {
-            return factory;  // a test or the demo starting the sample without options
+        if (args == null || !args.declares(CERT.name())) {
+            return factory;  // a test or the demo starting the sample without these options
         }
         String cert = args.string(CERT.name());
         String key = args.string(KEY.name());
@@ -73,7 +73,7 @@ public final class SampleTls {
      * @throws UsageException if the CA file cannot be used
      */
     public static UnaryOperator<ClientFactory> clientLayer(Reactor reactor, SampleArgs args) throws UsageException {
-        if (args == null) {
+        if (args == null || !args.declares(CA.name())) {
             return UnaryOperator.identity();
         }
         String ca = args.string(CA.name());
