@@ -1,5 +1,6 @@
 package io.twine.reactor;
 
+import io.twine.reactor.internal.DirectMemory;
 import io.twine.reactor.internal.TaskQueue;
 import io.twine.reactor.internal.TimerQueue;
 import io.twine.reactor.observe.CallbackKind;
@@ -154,6 +155,7 @@ public final class Reactor implements EventLoop {
     /** A reactor on {@code poller}: the seam for tests that need a selector to misbehave. */
     Reactor(Poller poller) {
         this.poller = poller;
+        chunkPool.setBudget(DirectMemory.max() / 2);
         for (ShutdownPhase p : ShutdownPhase.values()) {
             shutdownTriggers.put(p, new ArrayList<>());
         }
@@ -540,6 +542,34 @@ public final class Reactor implements EventLoop {
             throw new IllegalArgumentException("grace period must be zero or positive, got " + gracePeriod);
         }
         this.shutdownGracePeriod = gracePeriod;
+    }
+
+    /**
+     * Caps the outbound bytes all connections together may hold, so that peers that do not read
+     * cannot make the JVM run out of memory. Default: half of what the JVM may allocate as direct
+     * memory (its {@code -XX:MaxDirectMemorySize}, which defaults to the maximum heap size), since
+     * outbound bytes are held in direct buffers.
+     *
+     * <p>When the budget is used up, a write that would take its connection past that
+     * connection's high-water mark closes the connection with a
+     * {@link io.twine.protocol.Reason.Kind#LIMIT_EXCEEDED} reason (logged once, with the peer and
+     * the figures). A connection within its high-water mark, such as one whose producer is
+     * paused as flow control asks, is never cut for it: only a protocol that ignores flow control
+     * while its peer does not read can pass the mark, and pausing it would not shrink its queue.
+     * A write for which no direct buffer can be allocated at all closes its connection the same
+     * way, never the loop.
+     *
+     * <p>Loop-only (or before {@code run()}).
+     *
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     */
+    public void setOutboundMemoryBudget(long bytes) {
+        chunkPool.setBudget(bytes);
+    }
+
+    /** The outbound memory budget in bytes; see {@link #setOutboundMemoryBudget}. */
+    public long outboundMemoryBudget() {
+        return chunkPool.budget();
     }
 
     /**

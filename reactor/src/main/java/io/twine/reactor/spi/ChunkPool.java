@@ -12,6 +12,11 @@ import java.util.ArrayDeque;
  * garbage collector once it drains, so the pool cannot hold the memory of its largest burst
  * forever.
  *
+ * <p>It also keeps the reactor's outbound memory budget: the bytes of chunks in use that all
+ * transports together should stay under (see {@code Reactor.setOutboundMemoryBudget}), and
+ * {@link #take()} returns null rather than throw when the JVM has no direct memory left, since
+ * that is the problem of the connection asking, not of the loop.
+ *
  * <p>Thread: loop only; one pool per reactor.
  */
 public final class ChunkPool {
@@ -21,6 +26,7 @@ public final class ChunkPool {
     private final ArrayDeque<ByteBuffer> free;
     private final ByteBuffer[] gatherScratch = new ByteBuffer[64];
     private long inUse;
+    private long budget = Long.MAX_VALUE;
 
     public ChunkPool(int chunkSize, int maxPooled) {
         if (chunkSize < 64) {
@@ -36,11 +42,20 @@ public final class ChunkPool {
         return chunkSize;
     }
 
-    /** A cleared chunk: position 0, limit 0 (empty and ready to be appended to). */
+    /**
+     * A cleared chunk: position 0, limit 0 (empty and ready to be appended to); or null when the
+     * JVM could not allocate one (its direct memory is used up).
+     */
     public ByteBuffer take() {
         ByteBuffer chunk = free.pollFirst();
         if (chunk == null) {
-            chunk = ByteBuffer.allocateDirect(chunkSize);
+            try {
+                chunk = ByteBuffer.allocateDirect(chunkSize);
+            } catch (OutOfMemoryError directMemoryExhausted) {
+                // Direct memory, which the JVM itself does not need: the caller closes its
+                // connection, which frees that connection's chunks, and the loop goes on.
+                return null;
+            }
         }
         chunk.limit(0);
         inUse++;
@@ -67,6 +82,29 @@ public final class ChunkPool {
      */
     public ByteBuffer[] gatherScratch() {
         return gatherScratch;
+    }
+
+    /** Bytes in the chunks taken and not yet given back. */
+    public long bytesInUse() {
+        return inUse * chunkSize;
+    }
+
+    /** The bytes in use that all transports together should stay under; unbounded by default. */
+    public long budget() {
+        return budget;
+    }
+
+    /** Sets {@link #budget()}; a positive number of bytes. */
+    public void setBudget(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("the outbound memory budget must be positive, got " + bytes);
+        }
+        this.budget = bytes;
+    }
+
+    /** True when queueing {@code length} more bytes in new chunks would pass the budget. */
+    public boolean wouldExceedBudget(long length) {
+        return bytesInUse() + length > budget;
     }
 
     /** Free chunks held for reuse. */

@@ -40,10 +40,17 @@ final class OutboundQueue {
         return size == 0;
     }
 
-    /** Copies {@code length} bytes of {@code source} from {@code offset}. */
-    void append(byte[] source, int offset, int length) {
+    /**
+     * Copies {@code length} bytes of {@code source} from {@code offset}.
+     *
+     * @return false if the JVM's direct memory ran out first (what was copied stays queued)
+     */
+    boolean append(byte[] source, int offset, int length) {
         while (length > 0) {
             ByteBuffer tail = writableTail();
+            if (tail == null) {
+                return false;
+            }
             int start = tail.limit();
             int n = Math.min(length, tail.capacity() - start);
             tail.limit(start + n);
@@ -52,14 +59,23 @@ final class OutboundQueue {
             length -= n;
             size += n;
         }
+        return true;
     }
 
-    /** Copies the remaining bytes of {@code source} and moves its position to its limit. */
-    void append(ByteBuffer source) {
+    /**
+     * Copies the remaining bytes of {@code source} and moves its position to its limit.
+     *
+     * @return false if the JVM's direct memory ran out first (what was copied stays queued)
+     */
+    boolean append(ByteBuffer source) {
         int offset = source.position();
         int length = source.remaining();
         while (length > 0) {
             ByteBuffer tail = writableTail();
+            if (tail == null) {
+                source.position(source.limit());
+                return false;
+            }
             int start = tail.limit();
             int n = Math.min(length, tail.capacity() - start);
             tail.limit(start + n);
@@ -69,8 +85,10 @@ final class OutboundQueue {
             size += n;
         }
         source.position(offset);
+        return true;
     }
 
+    /** The chunk to append to, or null when a new one was needed and could not be allocated. */
     private ByteBuffer writableTail() {
         if (count > 0) {
             ByteBuffer tail = ring[(head + count - 1) & (ring.length - 1)];
@@ -82,6 +100,9 @@ final class OutboundQueue {
             grow();
         }
         ByteBuffer chunk = pool.take();
+        if (chunk == null) {
+            return null;
+        }
         ring[(head + count) & (ring.length - 1)] = chunk;
         count++;
         return chunk;

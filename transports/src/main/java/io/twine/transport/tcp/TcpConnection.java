@@ -7,6 +7,7 @@ import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.protocol.SwitchableTransport;
 import io.twine.protocol.Transport;
+import io.twine.reactor.spi.ChunkPool;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
 import io.twine.reactor.spi.Labelled;
@@ -46,6 +47,7 @@ import jdk.net.UnixDomainPrincipal;
  */
 final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlush, ShutdownParticipant, Labelled {
 
+    private static final System.Logger LOG = System.getLogger("io.twine.transport.tcp");
     /** Reads per readiness event at most, so one fast peer cannot starve the others. */
     private static final int MAX_READS_PER_EVENT = 4;
     static final long DEFAULT_HIGH_WATER_MARK = 64 * 1024;
@@ -293,17 +295,16 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
         monitor.checkLoopThread("Transport.write");
         Objects.checkFromIndexSize(offset, length, data.length);
         if (acceptsWrite(length)) {
-            outbound.append(data, offset, length);
-            written();
+            queued(outbound.append(data, offset, length), length);
         }
     }
 
     @Override
     public void write(ByteBuffer data) {
         monitor.checkLoopThread("Transport.write");
-        if (acceptsWrite(data.remaining())) {
-            outbound.append(data);
-            written();
+        int length = data.remaining();
+        if (acceptsWrite(length)) {
+            queued(outbound.append(data), length);
         } else {
             data.position(data.limit());
         }
@@ -317,10 +318,11 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
             total += buffer.remaining();
         }
         if (acceptsWrite(total)) {
+            boolean allQueued = true;
             for (ByteBuffer buffer : data) {
-                outbound.append(buffer);
+                allQueued = allQueued && outbound.append(buffer);
             }
-            written();
+            queued(allQueued, total);
         }
     }
 
@@ -335,7 +337,26 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
                     + " bytes: the peer is not reading and the protocol ignores flow control"));
             return false;
         }
+        ChunkPool pool = loop.chunkPool();
+        if (pool.wouldExceedBudget(length) && outbound.size() + length > highWaterMark) {
+            close(Reason.limitExceeded("the reactor's outbound memory budget of " + pool.budget()
+                    + " bytes is used up (" + pool.bytesInUse() + " bytes in use) and this connection would hold "
+                    + (outbound.size() + length) + " bytes, above its high-water mark of " + highWaterMark
+                    + ": the peer is not reading and the protocol ignores flow control"));
+            return false;
+        }
         return true;
+    }
+
+    /** After an append: {@code complete} is false when the JVM's direct memory ran out, which closes this connection. */
+    private void queued(boolean complete, long length) {
+        if (complete) {
+            written();
+        } else {
+            close(Reason.limitExceeded("no direct memory left to queue " + length + " more outbound bytes ("
+                    + outbound.size() + " bytes queued, " + loop.chunkPool().bytesInUse()
+                    + " in use by the reactor)"));
+        }
     }
 
     private void written() {
@@ -462,6 +483,10 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
         }
         loop.untrack(this);
         monitor.connectionClosed(this, reason, bytesIn, bytesOut);
+        if (reason.kind() == Reason.Kind.LIMIT_EXCEEDED) {
+            // Once per connection (close runs once): an operator must see why a client was cut off.
+            LOG.log(System.Logger.Level.WARNING, "closed the connection with " + peer + ": " + reason.message());
+        }
         pendingLoss = reason;
         queueWithLoop();  // even with OP_WRITE on or inside a read event: the loop's flush step delivers the loss
     }
