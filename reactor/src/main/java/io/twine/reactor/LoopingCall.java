@@ -1,5 +1,6 @@
 package io.twine.reactor;
 
+import io.twine.reactor.spi.Failures;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -168,6 +169,7 @@ public final class LoopingCall {
                     task.run();
                 }
             } catch (RuntimeException | Error e) {
+                Failures.rethrowIfFatal(e);  // the loop ends; no state worth keeping
                 if (running && generation == runGeneration) {
                     running = false;
                     generation++;

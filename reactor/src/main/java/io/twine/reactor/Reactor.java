@@ -1,6 +1,8 @@
 package io.twine.reactor;
 
+import io.twine.protocol.Reason;
 import io.twine.reactor.internal.DirectMemory;
+import io.twine.reactor.internal.FlightEvents;
 import io.twine.reactor.internal.TaskQueue;
 import io.twine.reactor.internal.TimerQueue;
 import io.twine.reactor.observe.CallbackKind;
@@ -68,9 +70,10 @@ import java.util.function.Consumer;
  * loop-only. Before {@code run()} starts, the thread
  * that will call it may set the reactor up (listen, connect, schedule).
  *
- * <p><b>Errors.</b> An exception thrown by a callback is reported once through the
- * {@link ErrorReporter}, closes only the connection it belongs to (transports see to that), and
- * never stops the loop.
+ * <p><b>Errors.</b> Every callback goes through one rule ({@link Failures}): what it throws is
+ * reported once through the {@link ErrorReporter}, closes only the connection it belongs to, and
+ * never stops the loop; only an error fatal to the JVM (out of memory) is rethrown and ends
+ * {@code run()}.
  *
  * <p><b>Seeing the loop.</b> {@link #metrics()} counts what the loop did; {@link #startTracing}
  * records its last iterations for {@link io.twine.reactor.observe.TracePage}; debug mode
@@ -117,6 +120,8 @@ public final class Reactor implements EventLoop {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private final Consumer<Runnable> timerRunner = task -> runCallback("timer", CallbackKind.TIMER, task);
+    /** The one failure rule every callback goes through; created first so its class is loaded before anything fails. */
+    private final Failures failures = new Failures(ErrorReporter.logging("io.twine.reactor"));
     private final LoopMonitor monitor = new LoopMonitor();
     /** Opened when {@link #run()} has returned, for {@link #stopAndWait}. */
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -134,7 +139,6 @@ public final class Reactor implements EventLoop {
 
     private volatile Phase phase = Phase.NOT_STARTED;
     private volatile Thread loopThread;
-    private ErrorReporter errors = ErrorReporter.logging("io.twine.reactor");
     /** Volatile: the JVM shutdown hook reads it on its own thread. */
     private volatile Duration shutdownGracePeriod = Duration.ofSeconds(5);
     /** Guarded by {@code this}; null until {@link #installShutdownHook()}. */
@@ -154,6 +158,9 @@ public final class Reactor implements EventLoop {
 
     /** A reactor on {@code poller}: the seam for tests that need a selector to misbehave. */
     Reactor(Poller poller) {
+        // What closing a connection, reporting an error and running a timer need, loaded while
+        // descriptors are plentiful: see Failures.preload. (Failures itself is loaded by now.)
+        Failures.preload(Reason.class, Reason.Kind.class, CallbackKind.class, FlightEvents.class, DelayedCall.class);
         this.poller = poller;
         chunkPool.setBudget(DirectMemory.max() / 2);
         for (ShutdownPhase p : ShutdownPhase.values()) {
@@ -185,7 +192,7 @@ public final class Reactor implements EventLoop {
         monitor.loopStarted();
         try {
             for (Runnable call : startupCalls) {
-                runCallback("callWhenRunning", CallbackKind.TASK, call);
+                runCallback("callWhenRunning call", CallbackKind.TASK, call);
             }
             startupCalls.clear();
             while (phase != Phase.FINISHED) {
@@ -288,14 +295,7 @@ public final class Reactor implements EventLoop {
         try {
             handler.ready(readyOps);
         } catch (Throwable error) {
-            Failures.rethrowIfFatal(error);
-            reportError("I/O handler " + handler, error);
-            try {
-                handler.failed(error);
-            } catch (Throwable secondError) {
-                Failures.rethrowIfFatal(secondError);
-                reportError("closing after a failure in " + handler, secondError);
-            }
+            failures.failed(error, "I/O handler", handler, handler);
         }
         monitor.callbackFinished();
     }
@@ -315,8 +315,7 @@ public final class Reactor implements EventLoop {
             try {
                 transport.flush();
             } catch (Throwable error) {
-                Failures.rethrowIfFatal(error);
-                reportError("flushing " + transport, error);
+                failures.failed(error, "flush", transport, transport);
             }
             monitor.callbackFinished();
         }
@@ -329,18 +328,13 @@ public final class Reactor implements EventLoop {
             if (task == null) {
                 return;
             }
-            runCallback("task from callFromThread", CallbackKind.TASK, task);
+            runCallback("callFromThread task", CallbackKind.TASK, task);
         }
     }
 
-    private void runCallback(String context, CallbackKind kind, Runnable callback) {
+    private void runCallback(String name, CallbackKind kind, Runnable callback) {
         monitor.callbackStarting(kind, callback, 0);
-        try {
-            callback.run();
-        } catch (Throwable error) {
-            Failures.rethrowIfFatal(error);
-            reportError(context + " " + callback, error);
-        }
+        failures.run(callback, name, callback, null);
         monitor.callbackFinished();
     }
 
@@ -434,22 +428,12 @@ public final class Reactor implements EventLoop {
             // A timer at the deadline makes sure the loop wakes up to abort the stragglers.
             timers.schedule(shutdownGracePeriod, () -> { });
             for (ShutdownParticipant participant : new ArrayList<>(participants)) {
-                try {
-                    participant.shutdown();
-                } catch (Throwable error) {
-                    Failures.rethrowIfFatal(error);
-                    reportError("shutting down " + participant, error);
-                }
+                failures.run(participant::shutdown, "shutdown", participant, participant);
             }
         }
         if (phase == Phase.STOPPING && (participants.isEmpty() || now() - shutdownDeadline >= 0)) {
             for (ShutdownParticipant participant : new ArrayList<>(participants)) {
-                try {
-                    participant.abort();
-                } catch (Throwable error) {
-                    Failures.rethrowIfFatal(error);
-                    reportError("aborting " + participant, error);
-                }
+                failures.run(participant::abort, "abort", participant, participant);
             }
             participants.clear();
             runTriggers(ShutdownPhase.AFTER);
@@ -670,19 +654,15 @@ public final class Reactor implements EventLoop {
 
     /** Where exceptions from callbacks go; the default logs through {@link System.Logger}. */
     public void setErrorReporter(ErrorReporter reporter) {
-        this.errors = Objects.requireNonNull(reporter, "reporter");
+        failures.setReporter(reporter);
     }
 
     /** Reports an error through the installed {@link ErrorReporter}; never throws. Loop-only. */
     @Override
     public void reportError(String context, Throwable error) {
-        try {
-            errors.report(context, error);
-        } catch (Throwable reporterFailure) {
-            Failures.rethrowIfFatal(reporterFailure);
-            // Nowhere left to report it: the loop must survive a broken reporter.
-        }
+        failures.report(context, null, error);
     }
+
 
     /** How many times the loop replaced a selector that kept returning early with nothing ready. */
     public int selectorRebuilds() {
@@ -846,10 +826,16 @@ public final class Reactor implements EventLoop {
 
         @Override
         public void track(ShutdownParticipant participant) {
+            monitor.checkLoopThread("TransportLoop.track");
             participants.add(participant);
             if (phase == Phase.STOPPING) {
-                participant.shutdown();
+                failures.run(participant::shutdown, "shutdown", participant, participant);
             }
+        }
+
+        @Override
+        public Failures failures() {
+            return failures;
         }
 
         @Override

@@ -37,6 +37,11 @@ class ShutdownGraceTest {
         public void abort() {
             throw new AssertionError("aborted: the grace period ran out although the participant had closed");
         }
+
+        @Override
+        public void failed(Throwable error) {
+            reactor.transportLoop().untrack(this);
+        }
     }
 
     @Test

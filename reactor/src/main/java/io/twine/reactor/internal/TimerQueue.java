@@ -1,7 +1,6 @@
 package io.twine.reactor.internal;
 
 import io.twine.reactor.DelayedCall;
-import io.twine.reactor.ErrorReporter;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -66,26 +65,10 @@ public final class TimerQueue {
      * Runs, in order, every timer due at or before {@code now} that was scheduled before this
      * call began. Timers that the running ones schedule wait for the next pass, even when they
      * are already due, so a timer that re-arms itself with zero delay cannot starve the loop.
+     * Allocates nothing.
      *
-     * @param errors receives what a timer throws; if it rethrows, the pass stops there and the
-     *     remaining timers stay scheduled
-     * @return how many timers ran
-     */
-    public int runDue(long now, ErrorReporter errors) {
-        return runDue(now, task -> {
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                errors.report("timer " + task, e);
-            }
-        });
-    }
-
-    /**
-     * Like {@link #runDue(long, ErrorReporter)}, but hands each due task to {@code runner}, which
-     * runs it and deals with what it throws: the reactor's way to time and report each timer the
-     * way it does every other callback. Allocates nothing.
-     *
+     * @param runner runs each due task and deals with what it throws (the reactor applies its
+     *     failure rule there); if it throws, the pass stops and the remaining timers stay scheduled
      * @return how many timers ran
      */
     public int runDue(long now, Consumer<Runnable> runner) {
@@ -109,10 +92,10 @@ public final class TimerQueue {
      * run, in time order. This is what a manual clock's {@code advance} means; the reactor uses
      * {@link #runDue} instead.
      */
-    public int runAllDue(long now, ErrorReporter errors) {
+    public int runAllDue(long now, Consumer<Runnable> runner) {
         int ran = 0;
         while (size > 0 && heap[0].time <= now) {
-            ran += runDue(now, errors);
+            ran += runDue(now, runner);
         }
         return ran;
     }

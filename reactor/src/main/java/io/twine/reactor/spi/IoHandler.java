@@ -6,7 +6,7 @@ package io.twine.reactor.spi;
  *
  * <p>Thread: loop only.
  */
-public interface IoHandler {
+public interface IoHandler extends ClosesOnFailure {
 
     /**
      * The channel is ready for {@code readyOps} (a mask of {@code SelectionKey.OP_*}). The loop
@@ -16,8 +16,9 @@ public interface IoHandler {
 
     /**
      * {@link #ready} threw {@code error} although transports catch what their user callbacks
-     * throw: the handler must close its channel and report what it must. The loop has already
-     * reported {@code error} once.
+     * throw (or a callback of this handler's connection threw): close the channel. The error is
+     * already reported once.
      */
+    @Override
     void failed(Throwable error);
 }

@@ -5,9 +5,11 @@ package io.twine.reactor.spi;
  * just before it next selects, so every write made by the callbacks of one iteration leaves in
  * one gathering write.
  *
+ * <p>If {@code flush} throws, the loop reports it and calls {@link #failed}.
+ *
  * <p>Thread: loop only.
  */
-public interface PendingFlush {
+public interface PendingFlush extends ClosesOnFailure {
 
     /** Writes what is queued, as much as the kernel takes now. */
     void flush();

@@ -6,9 +6,12 @@ package io.twine.reactor.spi;
  * once it is fully closed; the reactor's "during" phase lasts until none is left or the grace
  * period ends.
  *
+ * <p>If {@code shutdown} or {@code abort} throws, the loop reports it and calls {@link #failed};
+ * either way the stop goes on, and ends at the latest with the grace period.
+ *
  * <p>Thread: loop only.
  */
-public interface ShutdownParticipant {
+public interface ShutdownParticipant extends ClosesOnFailure {
 
     /**
      * Begin a graceful close: a listener stops listening, a connection stops reading, flushes

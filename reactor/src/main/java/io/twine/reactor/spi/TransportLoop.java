@@ -47,4 +47,7 @@ public interface TransportLoop extends Scheduler {
 
     /** Reports an error through the loop's error reporter; never throws. */
     void reportError(String context, Throwable error);
+
+    /** The failure rule every callback of this loop goes through (report, close what it belongs to). */
+    Failures failures();
 }

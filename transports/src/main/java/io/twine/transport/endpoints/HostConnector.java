@@ -8,6 +8,7 @@ import io.twine.protocol.Reason;
 import io.twine.reactor.DelayedCall;
 import io.twine.reactor.EventLoop;
 import io.twine.reactor.TcpOptions;
+import io.twine.reactor.spi.Failures;
 import io.twine.transport.tcp.Tcp;
 import java.net.ConnectException;
 import java.net.Inet6Address;
@@ -246,6 +247,7 @@ final class HostConnector {
             try {
                 protocol = factory.buildProtocol(peer);
             } catch (RuntimeException | Error e) {
+                Failures.rethrowIfFatal(e);
                 fail(e);  // a broken factory would fail on every address alike: stop here
                 throw e;
             }

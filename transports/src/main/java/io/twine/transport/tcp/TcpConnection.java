@@ -48,6 +48,12 @@ import jdk.net.UnixDomainPrincipal;
 final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlush, ShutdownParticipant, Labelled {
 
     private static final System.Logger LOG = System.getLogger("io.twine.transport.tcp");
+    static {
+        // Needed only when a peer half-closes, a read or write fails, or a connection closes:
+        // perhaps when the process is out of descriptors and could no longer read a class file.
+        Failures.preload(HalfCloseableProtocol.class, IoErrors.class, Reason.class, OutboundQueue.class);
+    }
+
     /** Reads per readiness event at most, so one fast peer cannot starve the others. */
     private static final int MAX_READS_PER_EVENT = 4;
     static final long DEFAULT_HIGH_WATER_MARK = 64 * 1024;
@@ -56,6 +62,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
     /** The loop this transport lives on; package-private so that tests can look at its chunk pool. */
     final TransportLoop loop;
     private final LoopMonitor monitor;
+    private final Failures failures;
     private final SocketChannel channel;
     /** Not final: startTLS puts a TLS layer here mid-connection. */
     private Protocol protocol;
@@ -100,6 +107,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
             ConnectionOwner owner) throws IOException {
         this.loop = loop;
         this.monitor = loop.monitor();
+        this.failures = loop.failures();
         this.channel = channel;
         this.protocol = protocol;
         this.maxWriteBufferSize = maxWriteBufferSize;
@@ -126,7 +134,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
         try {
             protocol.makeConnection(this);
         } catch (Throwable error) {
-            callbackFailed("connectionMade", error);
+            failures.failed(error, "connectionMade", this, this);
         }
     }
 
@@ -177,7 +185,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
             try {
                 protocol.dataReceived(buffer);
             } catch (Throwable error) {
-                callbackFailed("dataReceived", error);
+                failures.failed(error, "dataReceived", this, this);
                 return;
             }
             // Stop when the protocol paused or closed us, or when the kernel had no more.
@@ -198,7 +206,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
         try {
             ((HalfCloseableProtocol) protocol).readConnectionLost();
         } catch (Throwable error) {
-            callbackFailed("readConnectionLost", error);
+            failures.failed(error, "readConnectionLost", this, this);
         }
     }
 
@@ -261,7 +269,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
             try {
                 ((HalfCloseableProtocol) protocol).writeConnectionLost();
             } catch (Throwable error) {
-                callbackFailed("writeConnectionLost", error);
+                failures.failed(error, "writeConnectionLost", this, this);
             }
         }
     }
@@ -366,7 +374,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
             try {
                 producer.pauseProducing();
             } catch (Throwable error) {
-                callbackFailed("pauseProducing", error);
+                failures.failed(error, "pauseProducing", this, this);
             }
         }
     }
@@ -397,7 +405,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
         try {
             producer.resumeProducing();
         } catch (Throwable error) {
-            callbackFailed("resumeProducing", error);
+            failures.failed(error, "resumeProducing", this, this);
         }
     }
 
@@ -501,24 +509,15 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
             try {
                 registered.stopProducing();
             } catch (Throwable error) {
-                Failures.rethrowIfFatal(error);
-                loop.reportError("stopProducing of " + registered + " on " + this, error);
+                failures.failed(error, "stopProducing of the producer " + registered, this, null);
             }
         }
         try {
             protocol.connectionLost(reason);
         } catch (Throwable error) {
-            Failures.rethrowIfFatal(error);
-            loop.reportError("connectionLost of " + describe(), error);
+            failures.failed(error, "connectionLost", this, null);
         }
         owner.connectionClosed(this, reason);
-    }
-
-    /** A user callback threw: report it once and close with it as the reason. */
-    private void callbackFailed(String callback, Throwable error) {
-        Failures.rethrowIfFatal(error);
-        loop.reportError(callback + " of " + describe(), error);
-        close(Reason.error(error));
     }
 
     @Override

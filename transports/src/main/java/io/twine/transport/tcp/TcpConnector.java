@@ -31,6 +31,13 @@ import java.time.Duration;
  */
 final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, ConnectionOwner, Labelled {
 
+    static {
+        // The first connection may arrive while the process is out of descriptors, too late to
+        // read the class files of the connection it needs: load them now (see Failures.preload).
+        Failures.preload(TcpConnection.class);
+    }
+
+
     private enum State { DISCONNECTED, CONNECTING, CONNECTED }
 
     private final TransportLoop loop;
@@ -63,8 +70,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
                 factory.doStart();
                 factoryStarted = true;
             } catch (Throwable error) {
-                Failures.rethrowIfFatal(error);
-                loop.reportError("startFactory of " + factory.getClass().getName(), error);
+                loop.failures().failed(error, "startFactory", factory.getClass().getName(), null);
                 loop.callLater(Duration.ZERO, () -> attemptFailed(Reason.error(error)));
                 return;
             }
@@ -113,8 +119,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
         try {
             protocol = factory.buildProtocol(channel.getRemoteAddress());
         } catch (Throwable error) {
-            Failures.rethrowIfFatal(error);
-            loop.reportError("buildProtocol of " + factory.getClass().getName() + " for " + destination, error);
+            loop.failures().failed(error, "buildProtocol", factory.getClass().getName() + " for " + destination, null);
             attemptFailed(Reason.error(error));
             return;
         }
@@ -179,12 +184,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
 
     /** Calls one of the factory's callbacks; what it throws is reported once, naming it, and goes no further. */
     private void callFactory(String callback, Runnable call) {
-        try {
-            call.run();
-        } catch (Throwable error) {
-            Failures.rethrowIfFatal(error);
-            loop.reportError(callback + " of " + factory.getClass().getName(), error);
-        }
+        loop.failures().run(call, callback, factory.getClass().getName(), null);
     }
 
     @Override

@@ -35,6 +35,13 @@ import java.time.Duration;
  */
 final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant, ConnectionOwner, Labelled {
 
+    static {
+        // The first connection may arrive while the process is out of descriptors, too late to
+        // read the class files of the connection it needs: load them now (see Failures.preload).
+        Failures.preload(TcpConnection.class);
+    }
+
+
     /** Connections accepted per readiness event at most, so a connect storm cannot starve the rest. */
     private static final int MAX_ACCEPTS_PER_EVENT = 64;
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(10);
@@ -144,8 +151,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
             peer = channel.getRemoteAddress();
             protocol = factory.buildProtocol(peer);
         } catch (Throwable error) {
-            Failures.rethrowIfFatal(error);
-            loop.reportError("buildProtocol of " + factory.getClass().getName() + " for " + peer, error);
+            loop.failures().failed(error, "buildProtocol", factory.getClass().getName() + " for " + peer, null);
             closeQuietly(channel);
             return;
         }
@@ -235,12 +241,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
             loop.reportError("closing the listener on " + host, e);
         }
         loop.untrack(this);
-        try {
-            factory.doStop();
-        } catch (Throwable error) {
-            Failures.rethrowIfFatal(error);
-            loop.reportError("stopFactory of " + factory.getClass().getName(), error);
-        }
+        loop.failures().run(factory::doStop, "stopFactory", factory.getClass().getName(), null);
     }
 
     @Override

@@ -658,6 +658,12 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
     private void callbackFailed(String callback, Throwable error) {
         Failures.rethrowIfFatal(error);
         loop.reportError(callback + " of " + wrapped.getClass().getName(), error);
+        failed(error);
+    }
+
+    /** A callback of this connection failed (and was reported): abort it, dropping what is queued. */
+    @Override
+    public void failed(Throwable error) {
         failed = true;
         plaintext.clear();
         transport.abortConnection(Reason.error(error));

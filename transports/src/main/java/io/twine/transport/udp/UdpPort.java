@@ -39,7 +39,8 @@ import java.util.function.Function;
  * cuts a datagram that does not fit without a word. Sending: straight to the kernel; while it
  * has no room, into a bounded {@link SendQueue} with {@code OP_WRITE} on.
  *
- * <p>Errors never close the port: an exception from the protocol is reported, a failed send or
+ * <p>Errors never close the port: an exception from the protocol is reported (the reactor's
+ * {@link Failures} rule, with nothing to close), a failed send or
  * receive becomes {@code connectionRefused} or {@code errorReceived}. Only
  * {@link #stopListening()}, the reactor's stop or a fault in this class close it, and
  * {@link #close()} is the one place that calls {@code stopProtocol}.
@@ -54,6 +55,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
     /** The loop this transport lives on; package-private so that tests can look at its chunk pool. */
     final TransportLoop loop;
     private final LoopMonitor monitor;
+    private final Failures failures;
     private final DatagramChannel channel;
     private final DatagramProtocol protocol;
     private final DatagramSender sender;
@@ -74,6 +76,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
             Function<DatagramChannel, DatagramSender> senders, boolean ipv4Only) throws IOException {
         this.loop = loop;
         this.monitor = loop.monitor();
+        this.failures = loop.failures();
         this.channel = channel;
         this.protocol = protocol;
         this.sender = senders.apply(channel);
@@ -113,7 +116,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
         try {
             protocol.makeConnection(port);
         } catch (Throwable error) {
-            port.callbackFailed("startProtocol", error);
+            port.failures.failed(error, "startProtocol", port, null);
         }
         // Tracked only now: a reactor already stopping closes what it tracks at once, and
         // stopProtocol must not run before startProtocol.
@@ -169,7 +172,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
             try {
                 protocol.datagramReceived(buffer, (InetSocketAddress) sender);
             } catch (Throwable error) {
-                callbackFailed("datagramReceived", error);
+                failures.failed(error, "datagramReceived", this, null);
             }
         }
     }
@@ -408,7 +411,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
         try {
             protocol.stopProtocol();
         } catch (Throwable error) {
-            callbackFailed("stopProtocol", error);
+            failures.failed(error, "stopProtocol", this, null);
         }
     }
 
@@ -418,7 +421,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
         try {
             protocol.connectionRefused();
         } catch (Throwable error) {
-            callbackFailed("connectionRefused", error);
+            failures.failed(error, "connectionRefused", this, null);
         }
     }
 
@@ -426,14 +429,8 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
         try {
             protocol.errorReceived(error);
         } catch (Throwable callbackError) {
-            callbackFailed("errorReceived", callbackError);
+            failures.failed(callbackError, "errorReceived", this, null);
         }
-    }
-
-    /** A protocol callback threw: report it once; unlike TCP, the port stays open. */
-    private void callbackFailed(String callback, Throwable error) {
-        Failures.rethrowIfFatal(error);
-        loop.reportError(callback + " of " + protocol.getClass().getName() + " on " + host, error);
     }
 
     // ------------------------------------------------------------------ options and multicast
