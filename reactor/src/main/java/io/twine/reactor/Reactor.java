@@ -109,47 +109,68 @@ public final class Reactor implements EventLoop {
         // The one way from a reactor to its transport loop besides the drivers: for TLS and groups of loops.
         TransportLoops.install(Reactor::transportLoop);
     }
+    // Who owns each field: "loop" fields are read and written by the loop thread only (and by the
+    // thread that sets the reactor up before run(), which run() then takes over: starting a thread
+    // publishes what it did); the others are safe to touch from any thread, as each comment says.
 
     private final Poller poller;
+    /** Loop. */
     private final TimerQueue timers = new TimerQueue(this::now);
     /** Tasks from callFromThread: many producers, the loop the only consumer, no allocation per task. */
     private final TaskQueue tasks = new TaskQueue();
     /** True while the loop is about to sleep or sleeping: the one wake-up of that sleep is still unsent. */
     private final AtomicBoolean wakeupNeeded = new AtomicBoolean();
+    /** Any thread. */
     private final AtomicBoolean runCalled = new AtomicBoolean();
+    /** Any thread sets it ({@link #stop}); the loop reads it. */
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private final Consumer<Runnable> timerRunner = task -> runCallback("timer", CallbackKind.TIMER, task);
     /** The one failure rule every callback goes through; created first so its class is loaded before anything fails. */
     private final Failures failures = new Failures(ErrorReporter.logging("io.twine.reactor"));
+    /** Its own rules: loop-only counters, settings any thread may change. */
     private final LoopMonitor monitor = new LoopMonitor();
     /** Opened when {@link #run()} has returned, for {@link #stopAndWait}. */
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    // Two lists swapped on every flush, so that flushing allocates nothing (no copy, no iterator).
+    // Loop. Two lists swapped on every flush, so that flushing allocates nothing (no copy, no iterator).
     private ArrayList<PendingFlush> pendingFlushes = new ArrayList<>();
     private ArrayList<PendingFlush> flushing = new ArrayList<>();
+    /** Loop. */
     private final Set<ShutdownParticipant> participants = new LinkedHashSet<>();
+    /** Loop. */
     private final List<Runnable> startupCalls = new ArrayList<>();
+    /** Loop. */
     private final Map<ShutdownPhase, List<Runnable>> shutdownTriggers = new EnumMap<>(ShutdownPhase.class);
 
+    /** Loop. */
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    /** Loop. */
     private final ChunkPool chunkPool = new ChunkPool(CHUNK_SIZE, MAX_POOLED_CHUNKS);
     private final TransportLoop transportLoop = new Loop();
 
+    /** Written by the loop, read by any thread. */
     private volatile Phase phase = Phase.NOT_STARTED;
+    /** Written by the loop, read by any thread. */
     private volatile Thread loopThread;
-    /** Volatile: the JVM shutdown hook reads it on its own thread. */
+    /** Any thread may set it (the JVM shutdown hook reads it on its own); the loop reads it when the stop begins. */
     private volatile Duration shutdownGracePeriod = Duration.ofSeconds(5);
     /** Guarded by {@code this}; null until {@link #installShutdownHook()}. */
     private Thread shutdownHook;
+    /** Loop. */
     private long shutdownDeadline;
+    /** Guarded by {@code this}: any thread. */
     private ThreadPoolExecutor workers;
+    /** Guarded by {@code this}: any thread. */
     private int maxWorkers = DEFAULT_MAX_WORKERS;
     private NameResolver nameResolver = NameResolver.system(this);
 
+    /** Loop. */
     private int prematureReturns;
-    private int selectorRebuilds;
+    /** Written by the loop, read by any thread. */
+    private volatile int selectorRebuilds;
+    /** The counters as run() left them, published by it for any thread; null until then. */
+    private volatile LoopMetrics finalMetrics;
 
     /** Opens a selector; the reactor does nothing until {@link #run()}. */
     public Reactor() {
@@ -204,6 +225,7 @@ public final class Reactor implements EventLoop {
         } finally {
             monitor.loopFinished();
             closeEverything();
+            finalMetrics = monitor.metrics();
             phase = Phase.FINISHED;
             loopThread = null;
             removeShutdownHook();
@@ -519,7 +541,7 @@ public final class Reactor implements EventLoop {
 
     /**
      * How long connections get to flush during {@link #stop()} before they are aborted. Default
-     * 5 seconds.
+     * 5 seconds. Any thread; a stop already under way keeps the period it began with.
      */
     public void setShutdownGracePeriod(Duration gracePeriod) {
         if (gracePeriod.isNegative()) {
@@ -652,7 +674,7 @@ public final class Reactor implements EventLoop {
         return Thread.currentThread() == loopThread;
     }
 
-    /** Where exceptions from callbacks go; the default logs through {@link System.Logger}. */
+    /** Where exceptions from callbacks go; the default logs through {@link System.Logger}. Any thread. */
     public void setErrorReporter(ErrorReporter reporter) {
         failures.setReporter(reporter);
     }
@@ -664,7 +686,7 @@ public final class Reactor implements EventLoop {
     }
 
 
-    /** How many times the loop replaced a selector that kept returning early with nothing ready. */
+    /** How many times the loop replaced a selector that kept returning early with nothing ready. Any thread. */
     public int selectorRebuilds() {
         return selectorRebuilds;
     }
@@ -677,7 +699,7 @@ public final class Reactor implements EventLoop {
      * reported once to the {@linkplain #setSlowCallbackListener listener}, and loop-only methods
      * ({@code Transport.write}, {@code loseConnection}, {@code callLater}, ...) called from
      * another thread while the loop runs throw an {@link IllegalStateException} that says to use
-     * {@link #callFromThread}. Set it before {@code run()} or on the loop thread.
+     * {@link #callFromThread}. Any thread.
      */
     public void setDebug(boolean on) {
         monitor.setDebug(on);
@@ -688,14 +710,14 @@ public final class Reactor implements EventLoop {
         return monitor.isDebug();
     }
 
-    /** How long one callback may run before debug mode warns about it; default 100 ms. */
+    /** How long one callback may run before debug mode warns about it; default 100 ms. Any thread. */
     public void setSlowCallbackThreshold(Duration threshold) {
         monitor.setSlowCallbackThreshold(threshold);
     }
 
     /**
      * Who hears of each slow callback in debug mode, on the loop thread, once per callback; the
-     * default logs a warning through {@link System.Logger} {@code io.twine.reactor}.
+     * default logs a warning through {@link System.Logger} {@code io.twine.reactor}. Any thread.
      */
     public void setSlowCallbackListener(Consumer<SlowCallback> listener) {
         monitor.setSlowCallbackListener(listener);
@@ -707,6 +729,7 @@ public final class Reactor implements EventLoop {
      * before {@code run()}).
      */
     public void startTracing(int iterations) {
+        monitor.checkLoopThread("Reactor.startTracing");
         monitor.startTracing(iterations);
     }
 
@@ -718,15 +741,21 @@ public final class Reactor implements EventLoop {
 
     /** Stops tracing and drops what was recorded. Loop-only. */
     public void stopTracing() {
+        monitor.checkLoopThread("Reactor.stopTracing");
         monitor.stopTracing();
     }
 
     /**
-     * The loop's counters now, as one consistent snapshot. Loop-only (or before {@code run()} or
-     * after it returned); from another thread use {@code callFromThread}, as
+     * The loop's counters now, as one consistent snapshot. Loop-only (or before {@code run()});
+     * once {@code run()} has returned, any thread gets {@link #finalMetrics()}. From another thread
+     * while the loop runs use {@code callFromThread}, as
      * {@link io.twine.reactor.observe.ReactorMetricsBean} does.
      */
     public LoopMetrics metrics() {
+        LoopMetrics finished = finalMetrics;
+        if (finished != null) {
+            return finished;
+        }
         monitor.checkLoopThread("Reactor.metrics");
         return monitor.metrics();
     }
@@ -738,6 +767,11 @@ public final class Reactor implements EventLoop {
     public List<DelayedCall> getDelayedCalls() {
         monitor.checkLoopThread("Reactor.getDelayedCalls");
         return timers.pending();
+    }
+
+    /** The counters as {@link #run()} left them when it returned, or null until it has. Any thread. */
+    public LoopMetrics finalMetrics() {
+        return finalMetrics;
     }
 
     /** Timers scheduled and not yet run or cancelled. Loop-only. */
@@ -806,6 +840,7 @@ public final class Reactor implements EventLoop {
 
         @Override
         public void requestFlush(PendingFlush transport) {
+            monitor.checkLoopThread("TransportLoop.requestFlush");
             pendingFlushes.add(transport);
         }
 
@@ -840,6 +875,7 @@ public final class Reactor implements EventLoop {
 
         @Override
         public void untrack(ShutdownParticipant participant) {
+            monitor.checkLoopThread("TransportLoop.untrack");
             participants.remove(participant);
         }
 

@@ -98,6 +98,41 @@ class ReactorDebugModeTest {
     }
 
     @Test
+    void loopOnlyMutatorsRefuseOtherThreadsBeforeTouchingAnything() {
+        Reactor reactor = new Reactor();
+        reactor.setDebug(true);
+        ShutdownGraceTest.ClosesOnFlush participant = new ShutdownGraceTest.ClosesOnFlush(reactor);
+        try (ReactorThread rt = ReactorThread.start(reactor)) {
+            assertThrows(IllegalStateException.class, () -> reactor.startTracing(16));
+            assertThrows(IllegalStateException.class, reactor::stopTracing);
+            assertThrows(IllegalStateException.class, () -> reactor.transportLoop().track(participant));
+            assertThrows(IllegalStateException.class, () -> reactor.transportLoop().untrack(participant));
+            assertThrows(IllegalStateException.class, () -> reactor.transportLoop().requestFlush(participant));
+            assertEquals(null, rt.call(reactor::trace), "no trace was started");
+            assertEquals(0, rt.call(reactor::trackedCount), "nothing was tracked");
+        }
+        assertFalse(participant.closed.get(), "nothing was flushed");
+    }
+
+    @Test
+    void settingsMayBeChangedFromAnyThreadWhileTheLoopRuns() throws Exception {
+        Reactor reactor = new Reactor();
+        List<SlowCallback> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DeliberatelySlowTask slow = new DeliberatelySlowTask(Duration.ofMillis(30));
+        try (ReactorThread rt = ReactorThread.start(reactor)) {
+            // Set from this thread while the loop runs; the loop sees them (volatile settings).
+            reactor.setSlowCallbackListener(warnings::add);
+            reactor.setSlowCallbackThreshold(Duration.ofMillis(10));
+            reactor.setDebug(true);
+            reactor.setShutdownGracePeriod(Duration.ZERO);
+            reactor.callFromThread(() -> reactor.callLater(Duration.ZERO, slow));
+            ReactorThread.await(slow.done);
+            rt.run(() -> { });  // the warning is made when the slow callback returns, before this task
+            assertEquals(1, naming(warnings, DeliberatelySlowTask.class).size(), warnings.toString());
+        }
+    }
+
+    @Test
     void setUpFromAnotherThreadBeforeRunIsAllowedInDebugMode() {
         Reactor reactor = debugReactor();
         CompletableFuture<Void> ran = new CompletableFuture<>();

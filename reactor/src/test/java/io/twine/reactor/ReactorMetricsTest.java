@@ -78,4 +78,21 @@ class ReactorMetricsTest {
         }
         assertFalse(server.isRegistered(name), "unregistered when the reactor stopped");
     }
+
+    @Test
+    void theBeanNeverReadsTheLoopsFieldsFromItsOwnThread() throws Exception {
+        Reactor reactor = new Reactor();
+        ReactorMetricsBean bean = new ReactorMetricsBean(reactor);
+        assertEquals(0L, bean.getIterations(), "before run(): nothing counted");
+        assertEquals(null, reactor.finalMetrics());
+        try (ReactorThread rt = ReactorThread.start(reactor)) {
+            CountDownLatch timer = new CountDownLatch(1);
+            rt.run(() -> reactor.callLater(Duration.ZERO, timer::countDown));
+            assertTrue(timer.await(10, TimeUnit.SECONDS));
+        }
+        LoopMetrics last = reactor.finalMetrics();
+        assertTrue(last != null && last.timersFired() == 1, String.valueOf(last));
+        assertEquals(last.iterations(), bean.getIterations(), "after run(): the counters run() published");
+        assertEquals(last, reactor.metrics(), "any thread may read them now");
+    }
 }

@@ -27,8 +27,10 @@ import javax.management.ObjectName;
  * is consistent. Snapshots are reused for {@value #FRESH_FOR_MILLIS} ms, so a console reading
  * twenty attributes wakes the loop once; only one request is in flight at a time. If the loop
  * does not answer within the second (a callback is blocking it, which is exactly what an operator
- * needs to notice), the previous snapshot is returned and {@code SnapshotAgeMillis} grows. Before
- * {@code run()} and after it returned the counters are read directly.
+ * needs to notice), the previous snapshot is returned and {@code SnapshotAgeMillis} grows. Once
+ * {@code run()} has returned, the bean shows the final counters that {@code run()} published
+ * ({@link Reactor#finalMetrics()}); before it starts, all zero. Never does it read the loop's
+ * fields from its own thread.
  *
  * <p>Thread-safe.
  */
@@ -77,8 +79,13 @@ public final class ReactorMetricsBean implements ReactorMetricsMXBean {
 
     /** A snapshot at most {@value #FRESH_FOR_MILLIS} ms old (or older if the loop does not answer). */
     public LoopMetrics snapshot() {
-        if (!reactor.isRunning() || reactor.isInLoopThread()) {
+        if (reactor.isInLoopThread()) {
             return remember(reactor.metrics());
+        }
+        if (!reactor.isRunning()) {
+            // Read after isRunning: run() publishes its final counters before it stops running.
+            LoopMetrics finished = reactor.finalMetrics();
+            return finished != null ? remember(finished) : empty();  // null: not started yet
         }
         LoopMetrics known = last;
         if (known != null && System.nanoTime() - lastTakenNanos < TimeUnit.MILLISECONDS.toNanos(FRESH_FOR_MILLIS)) {
@@ -87,7 +94,8 @@ public final class ReactorMetricsBean implements ReactorMetricsMXBean {
         try {
             return request().get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            return known != null ? known : reactor.isRunning() ? empty() : reactor.metrics();
+            LoopMetrics now = reactor.finalMetrics();  // the loop may have finished meanwhile
+            return now != null ? now : known != null ? known : empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return known != null ? known : empty();

@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * around every callback. An iteration's work thus includes the flush that runs just before the
  * next select, which is where the bytes its callbacks wrote leave.
  *
- * <p>Thread: loop only, except {@link #checkLoopThread}, which any thread may call.
+ * <p>Thread: loop only, except {@link #checkLoopThread} and the settings (debug mode, the
+ * slow-callback threshold and listener), which any thread may call.
  */
 public final class LoopMonitor {
 
@@ -56,7 +57,7 @@ public final class LoopMonitor {
     private long longestIterationNanos;
     private long slowCallbacks;
 
-    // The iteration in progress.
+    // The iteration in progress: loop.
     private boolean iterationOpen;
     private long selectStarted;
     private long waitEnded;
@@ -64,7 +65,7 @@ public final class LoopMonitor {
     private int sampleCountdown = FlightEvents.SAMPLE_EVERY;
     private LoopIterationEvent sample;
 
-    // The callback in progress, filled in only while callbacks are timed.
+    // The callback in progress, filled in only while callbacks are timed: loop.
     private boolean timing;
     private CallbackKind callbackKind;
     private Object callbackSource;
@@ -74,10 +75,13 @@ public final class LoopMonitor {
     private long callbackBytesOut;
     private Reason.Kind callbackClosed;
 
-    private boolean debug = Boolean.getBoolean("twine.debug");
+    // Settings: any thread may change them while the loop runs, hence volatile.
+    private volatile boolean debug = Boolean.getBoolean("twine.debug");
+    private volatile long slowThresholdNanos = DEFAULT_SLOW_CALLBACK_THRESHOLD.toNanos();
+    private volatile Consumer<SlowCallback> slowCallbackListener = LOG_WARNING;
+    /** Written by the loop, read by any thread's {@link #checkLoopThread}. */
     private volatile Thread loopThread;
-    private long slowThresholdNanos = DEFAULT_SLOW_CALLBACK_THRESHOLD.toNanos();
-    private Consumer<SlowCallback> slowCallbackListener = LOG_WARNING;
+    /** Loop (started and stopped through the reactor's loop-only methods). */
     private TraceRecorder trace;
 
     // ------------------------------------------------------------------ the loop's side

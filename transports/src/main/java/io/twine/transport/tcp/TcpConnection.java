@@ -59,6 +59,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
     static final long DEFAULT_HIGH_WATER_MARK = 64 * 1024;
     static final long DEFAULT_LOW_WATER_MARK = 16 * 1024;
 
+    // Every field belongs to the loop thread; the Transport methods check that in debug mode.
     /** The loop this transport lives on; package-private so that tests can look at its chunk pool. */
     final TransportLoop loop;
     private final LoopMonitor monitor;
@@ -426,6 +427,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
 
     @Override
     public void loseConnection(Reason reason) {
+        monitor.checkLoopThread("Transport.loseConnection");
         Objects.requireNonNull(reason, "reason");
         if (closed || disconnecting) {
             return;
@@ -616,12 +618,14 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
 
     @Override
     public void unregisterProducer() {
+        monitor.checkLoopThread("Transport.unregisterProducer");
         producer = null;
         producerPaused = false;
     }
 
     @Override
     public void setWriteBufferLimits(long highWaterMark, long lowWaterMark) {
+        monitor.checkLoopThread("Transport.setWriteBufferLimits");
         Transport.checkWriteBufferLimits(highWaterMark, lowWaterMark);
         this.highWaterMark = highWaterMark;
         this.lowWaterMark = lowWaterMark;
@@ -629,6 +633,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
 
     @Override
     public void setMaxWriteBufferSize(long maxBytes) {
+        monitor.checkLoopThread("Transport.setMaxWriteBufferSize");
         this.maxWriteBufferSize = Transport.checkMaxWriteBufferSize(maxBytes);
     }
 

@@ -40,6 +40,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
 
     private enum State { DISCONNECTED, CONNECTING, CONNECTED }
 
+    // Every field belongs to the loop thread.
     private final TransportLoop loop;
     private final SocketAddress destination;
     private final ClientFactory factory;
@@ -189,6 +190,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
 
     @Override
     public void stopConnecting() {
+        loop.monitor().checkLoopThread("Connector.stopConnecting");
         if (state != State.CONNECTING) {
             throw new IllegalStateException("cannot stop connecting: " + state.name().toLowerCase());
         }
@@ -197,6 +199,7 @@ final class TcpConnector implements Connector, IoHandler, ShutdownParticipant, C
 
     @Override
     public void disconnect() {
+        loop.monitor().checkLoopThread("Connector.disconnect");
         if (state == State.CONNECTING) {
             stopConnecting();
         } else if (state == State.CONNECTED) {

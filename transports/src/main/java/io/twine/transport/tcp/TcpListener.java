@@ -47,6 +47,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(10);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
 
+    // Every field belongs to the loop thread.
     /** The loop this transport lives on; package-private so that tests can look at its chunk pool. */
     final TransportLoop loop;
     private final ServerSocketChannel server;

@@ -52,6 +52,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
     /** Datagrams read per readiness event at most, so one busy port cannot starve the others. */
     static final int MAX_DATAGRAMS_PER_EVENT = 32;
 
+    // Every field belongs to the loop thread; the DatagramTransport methods check that in debug mode.
     /** The loop this transport lives on; package-private so that tests can look at its chunk pool. */
     final TransportLoop loop;
     private final LoopMonitor monitor;
@@ -442,6 +443,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
 
     @Override
     public void joinGroup(InetAddress group, NetworkInterface networkInterface) throws IOException {
+        monitor.checkLoopThread("DatagramTransport.joinGroup");
         Objects.requireNonNull(networkInterface, "networkInterface");
         checkMulticast(group);
         if (membership(group, networkInterface) < 0) {
@@ -456,6 +458,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
 
     @Override
     public void leaveGroup(InetAddress group, NetworkInterface networkInterface) {
+        monitor.checkLoopThread("DatagramTransport.leaveGroup");
         Objects.requireNonNull(networkInterface, "networkInterface");
         int index = membership(group, networkInterface);
         if (index >= 0) {
@@ -497,6 +500,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
 
     @Override
     public void setBroadcastAllowed(boolean allowed) throws IOException {
+        monitor.checkLoopThread("DatagramTransport.setBroadcastAllowed");
         channel.setOption(StandardSocketOptions.SO_BROADCAST, allowed);
     }
 
@@ -507,6 +511,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
 
     @Override
     public void setTTL(int ttl) throws IOException {
+        monitor.checkLoopThread("DatagramTransport.setTTL");
         if (ttl < 0 || ttl > 255) {
             throw new IllegalArgumentException("multicast TTL must be 0 to 255, got " + ttl);
         }
@@ -520,6 +525,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
 
     @Override
     public void setLoopbackMode(boolean loopback) throws IOException {
+        monitor.checkLoopThread("DatagramTransport.setLoopbackMode");
         channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, loopback);
     }
 
@@ -530,6 +536,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
 
     @Override
     public void setOutgoingInterface(NetworkInterface networkInterface) throws IOException {
+        monitor.checkLoopThread("DatagramTransport.setOutgoingInterface");
         channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, Objects.requireNonNull(networkInterface, "networkInterface"));
     }
 

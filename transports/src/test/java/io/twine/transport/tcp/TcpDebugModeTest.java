@@ -123,6 +123,29 @@ class TcpDebugModeTest {
     }
 
     @Test
+    void loseConnectionWithAReasonFromAnotherThreadChangesNothing() throws Exception {
+        Reactor reactor = new Reactor();
+        reactor.setDebug(true);
+        Loopback.Recording protocol = new Loopback.Recording();
+        try (ReactorThread rt = ReactorThread.start(reactor)) {
+            ListeningPort port = rt.call(() -> Tcp.listen(reactor, Loopback.ANY_PORT, Factory.forProtocol(() -> protocol)));
+            InetSocketAddress bound = (InetSocketAddress) port.getHost();
+            try (Socket socket = new Socket(bound.getAddress(), bound.getPort())) {
+                ReactorThread.await(protocol.made);
+                Transport transport = protocol.transport();
+                assertThrows(IllegalStateException.class,
+                        () -> transport.loseConnection(io.twine.protocol.Reason.aborted("from the wrong thread")));
+                assertThrows(IllegalStateException.class, () -> transport.setWriteBufferLimits(2, 1));
+                assertThrows(IllegalStateException.class, transport::unregisterProducer);
+                rt.run(transport::loseConnection);
+                assertEquals(io.twine.protocol.Reason.Kind.CLOSED_BY_US, ReactorThread.await(protocol.lost).kind(),
+                        "the refused call left no reason behind");
+                assertEquals(-1, socket.getInputStream().read());
+            }
+        }
+    }
+
+    @Test
     void datagramWriteFromAnotherThreadThrowsInDebugMode() {
         Reactor reactor = debugReactor();
         try (ReactorThread rt = ReactorThread.start(reactor)) {
