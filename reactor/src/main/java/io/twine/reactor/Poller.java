@@ -19,6 +19,11 @@ import java.util.function.Consumer;
  */
 class Poller {
 
+    /** Select timeout: do not wait, collect what is ready now ({@code selectNow}). */
+    static final long SELECT_NOW = -1;
+    /** Select timeout: wait until a channel is ready or {@link #wakeup()} is called. */
+    static final long SELECT_UNTIL_WOKEN = 0;
+
     private volatile Selector selector;
 
     Poller() throws IOException {
@@ -42,12 +47,13 @@ class Poller {
     /**
      * Waits for readiness and hands each ready key to {@code action}.
      *
-     * @param timeoutMillis -1: do not wait; 0: wait until something is ready or {@link #wakeup()};
-     *     otherwise the longest wait in milliseconds
+     * @param timeoutMillis {@link #SELECT_NOW}, {@link #SELECT_UNTIL_WOKEN}, or the longest wait
+     *     in milliseconds (0 is the JDK's "forever": the opposite of poll's and epoll's, where 0 means do
+     *     not wait, hence the names)
      * @return how many keys were handed to {@code action}
      */
     int select(Consumer<SelectionKey> action, long timeoutMillis) throws IOException {
-        if (timeoutMillis < 0) {
+        if (timeoutMillis == SELECT_NOW) {
             return selector.selectNow(action);
         }
         return selector.select(action, timeoutMillis);

@@ -118,8 +118,14 @@ public final class Reactor implements EventLoop {
     private final TimerQueue timers = new TimerQueue(this::now);
     /** Tasks from callFromThread: many producers, the loop the only consumer, no allocation per task. */
     private final TaskQueue tasks = new TaskQueue();
-    /** True while the loop is about to sleep or sleeping: the one wake-up of that sleep is still unsent. */
+    /**
+     * True from just before the loop looks for work until its select returns (or it finds work and
+     * will not sleep): the one wake-up of that sleep is still unsent. Any thread takes it (to wake
+     * the selector); the loop arms and disarms it.
+     */
     private final AtomicBoolean wakeupNeeded = new AtomicBoolean();
+    /** Loop: {@link #wakeupNeeded} was armed by this turn's select and not yet disarmed. */
+    private boolean wakeupArmed;
     /** Any thread. */
     private final AtomicBoolean runCalled = new AtomicBoolean();
     /** Any thread sets it ({@link #stop}); the loop reads it. */
@@ -242,22 +248,43 @@ public final class Reactor implements EventLoop {
     }
 
     private void select() {
-        // Announce the sleep before looking for work: a thread that queues a task after this
-        // line sees the flag and wakes the selector; one that queued before is seen below.
+        // Arm the wake-up before looking for work: a thread that queues a task after this line
+        // sees the flag and wakes the selector; a task queued before it is seen by
+        // selectTimeoutMillis, which then does not let the select wait.
         wakeupNeeded.set(true);
+        wakeupArmed = true;
+        long timeoutMillis = selectTimeoutMillis();
+        if (timeoutMillis == Poller.SELECT_NOW) {
+            disarmWakeup();  // work is waiting and the loop will not sleep: a wake-up would be wasted
+        }
         try {
-            long timeoutMillis = selectTimeoutMillis();
             monitor.selectStarting(timeoutMillis);
-            long started = timeoutMillis >= 0 ? now() : 0;
+            long started = timeoutMillis != Poller.SELECT_NOW ? now() : 0;
             int selected = poller.select(dispatcher, timeoutMillis);
+            boolean woken = wakeupArmed && !wakeupNeeded.get();  // another thread took the flag to wake us
+            disarmWakeup();
             monitor.selectReturned(selected);
-            if (timeoutMillis >= 0) {
-                checkForSpin(selected, timeoutMillis, now() - started);
+            if (timeoutMillis != Poller.SELECT_NOW) {
+                checkForSpin(selected, woken, timeoutMillis, now() - started);
             }
         } catch (IOException e) {
             reportError("select failed", e);
         } finally {
-            wakeupNeeded.set(false);
+            disarmWakeup();
+        }
+    }
+
+    /**
+     * The loop is awake: from here until the next select, a task queued by another thread is run
+     * in this turn or seen by the next look for work, so it needs no wake-up (Netty clears its
+     * flag when select returns for the same reason). Called when select returns and, since the
+     * selector dispatches ready keys before select returns, at the first key.
+     */
+    private void disarmWakeup() {
+        if (wakeupArmed) {
+            wakeupArmed = false;
+            // No fence needed: a thread that still sees true only sends one wake-up too many.
+            wakeupNeeded.lazySet(false);
         }
     }
 
@@ -265,9 +292,8 @@ public final class Reactor implements EventLoop {
      * Rebuilds the selector when select keeps returning early with nothing ready although
      * nobody woke it: left alone, that bug turns the loop into a 100% CPU spin.
      */
-    private void checkForSpin(int selected, long timeoutMillis, long elapsedNanos) {
-        boolean woken = !wakeupNeeded.get();
-        boolean early = timeoutMillis == 0 || elapsedNanos < (timeoutMillis - 1) * 1_000_000;
+    private void checkForSpin(int selected, boolean woken, long timeoutMillis, long elapsedNanos) {
+        boolean early = timeoutMillis == Poller.SELECT_UNTIL_WOKEN || elapsedNanos < (timeoutMillis - 1) * 1_000_000;
         if (selected > 0 || woken || !early) {
             prematureReturns = 0;
             return;
@@ -286,27 +312,31 @@ public final class Reactor implements EventLoop {
         }
     }
 
-    /** -1: do not sleep; 0: sleep until woken; otherwise milliseconds until the next timer, rounded up. */
+    /**
+     * {@link Poller#SELECT_NOW} when work is waiting; {@link Poller#SELECT_UNTIL_WOKEN} when there
+     * is no timer; otherwise the milliseconds until the next timer, rounded up.
+     */
     private long selectTimeoutMillis() {
         if (!tasks.isEmpty() || !pendingFlushes.isEmpty() || phase == Phase.FINISHED) {
-            return -1;
+            return Poller.SELECT_NOW;
         }
         if (phase == Phase.STOPPING && participants.isEmpty()) {
-            return -1;  // the last participant closed during this pass: finish now, not at the grace deadline
+            return Poller.SELECT_NOW;  // the last participant closed during this pass: finish now, not at the grace deadline
         }
         long due = timers.nextDueTime();
         if (due == Long.MAX_VALUE) {
-            return 0;
+            return Poller.SELECT_UNTIL_WOKEN;
         }
         long wait = due - now();
         if (wait <= 0) {
-            return -1;
+            return Poller.SELECT_NOW;
         }
         // Rounded up, because waking before the timer is due would only select again.
         return (wait + 999_999) / 1_000_000;
     }
 
     private void dispatch(SelectionKey key) {
+        disarmWakeup();
         // An earlier handler of this same pass may have closed this channel.
         if (!key.isValid()) {
             return;
