@@ -20,11 +20,19 @@ public final class Reason {
         CLOSED_BY_US,
         /** The peer closed its side cleanly (end of stream). */
         CLOSED_BY_PEER,
-        /** The connection was reset or otherwise lost (RST, broken pipe, unreachable). */
+        /** The peer reset the connection (a TCP RST), or a layer above it saw its stream cut short. */
         RESET,
+        /**
+         * The connection was lost without a reset or a clean close: a broken pipe, a host or
+         * network that became unreachable, any other failure of the socket itself.
+         */
+        LOST,
         /** We aborted it ({@code abortConnection}), dropping whatever was still queued. */
         ABORTED,
-        /** A timeout ended it: a connect timeout, an idle timeout, the shutdown grace period. */
+        /**
+         * A timeout ended it: a connect timeout, an idle timeout, the shutdown grace period, or the
+         * kernel giving up on a peer that stopped answering.
+         */
         TIMED_OUT,
         /** A limit was exceeded: line or frame length, buffered bytes, connection count. */
         LIMIT_EXCEEDED,
@@ -66,14 +74,24 @@ public final class Reason {
         return new Reason(Kind.ABORTED, Objects.requireNonNull(message, "message"), null);
     }
 
-    /** The connection was reset or lost; {@code cause} is what the JDK threw, if anything. */
+    /** The connection was reset; {@code cause} is what the JDK threw, if anything. */
     public static Reason reset(String message, Throwable cause) {
         return new Reason(Kind.RESET, Objects.requireNonNull(message, "message"), cause);
     }
 
+    /** The connection was lost, neither reset nor closed; {@code cause} is what the JDK threw, if anything. */
+    public static Reason lost(String message, Throwable cause) {
+        return new Reason(Kind.LOST, Objects.requireNonNull(message, "message"), cause);
+    }
+
     /** A timeout ended it; {@code message} says which. */
     public static Reason timedOut(String message) {
-        return new Reason(Kind.TIMED_OUT, Objects.requireNonNull(message, "message"), null);
+        return timedOut(message, null);
+    }
+
+    /** A timeout ended it; {@code message} says which, {@code cause} is what the JDK threw, if anything. */
+    public static Reason timedOut(String message, Throwable cause) {
+        return new Reason(Kind.TIMED_OUT, Objects.requireNonNull(message, "message"), cause);
     }
 
     /** A limit was exceeded; {@code message} names the limit and the value that broke it. */

@@ -23,7 +23,7 @@ public final class ConnectionClosedEvent extends Event {
     public String connection;
 
     @Label("Reason")
-    @Description("The Reason.Kind: CLOSED_BY_US, CLOSED_BY_PEER, RESET, ABORTED, TIMED_OUT, LIMIT_EXCEEDED or ERROR")
+    @Description("The Reason.Kind: CLOSED_BY_US, CLOSED_BY_PEER, RESET, LOST, ABORTED, TIMED_OUT, LIMIT_EXCEEDED or ERROR")
     public String reason;
 
     @Label("Message")

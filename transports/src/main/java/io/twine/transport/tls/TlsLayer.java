@@ -259,7 +259,7 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
     public void writeConnectionLost() {}
 
     private static boolean socketFailed(Reason reason) {
-        return reason.kind() == Reason.Kind.RESET || reason.kind() == Reason.Kind.ERROR;
+        return reason.kind() == Reason.Kind.RESET || reason.kind() == Reason.Kind.LOST || reason.kind() == Reason.Kind.ERROR;
     }
 
     private static Reason truncated() {
