@@ -14,9 +14,11 @@ import java.util.Optional;
  * throttles a fast reader.
  *
  * <p><b>Writes copy.</b> Every {@code write} copies the caller's bytes into the transport's
- * outbound queue before it returns, so the caller may reuse its array or buffer at once. Writes
- * made during one callback are sent together, once the callback returns, with one gathering
- * write.
+ * outbound queue before it returns, so the caller may reuse its array or buffer at once. Nothing
+ * is sent from inside {@code write}: writes made while the connection handles its own read event
+ * are sent together at the end of that event, and writes made anywhere else (a timer, a task,
+ * another connection's callback) just before the loop's next select; either way in one
+ * (gathering) write. When the kernel's buffer is full, the rest goes as soon as it has room.
  *
  * <p><b>Limits.</b> Above the high-water mark (default 64 KiB) a registered streaming producer is
  * paused; at or below the low-water mark (default 16 KiB) it is resumed. A protocol that ignores

@@ -54,12 +54,15 @@ import java.util.function.Consumer;
 /**
  * The event loop: one thread, one {@link Selector}, and everything that happens on it.
  *
- * <p>{@link #run()} blocks the calling thread and repeats these steps until {@link #stop()}:
+ * <p>{@link #run()} blocks the calling thread and repeats these four steps until {@link #stop()}
+ * (see {@code docs/one-turn-of-the-loop.md}):
  * <ol>
- *   <li>flush the transports that were written to since the last select, one gathering write
- *       each;</li>
- *   <li>select, sleeping until the earliest timer (not at all when work is waiting);</li>
- *   <li>dispatch each ready key to the {@link IoHandler} attached to it;</li>
+ *   <li>flush the transports written to outside their own read event since the last select,
+ *       one gathering write each;</li>
+ *   <li>select, sleeping until the earliest timer (not at all when work is waiting), and
+ *       dispatch each ready key to the {@link IoHandler} attached to it as the selector finds
+ *       it (one step: {@code select(consumer)}); a connection's read event ends with its own
+ *       flush;</li>
  *   <li>run the timers that are due;</li>
  *   <li>run the tasks other threads queued with {@link #callFromThread}.</li>
  * </ol>
