@@ -31,6 +31,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -321,7 +322,7 @@ class UnixSocketTest {
     void aThousandConnectCloseCyclesLeaveNoDescriptorAndNoFileBehind() throws Exception {
         Path path = dir.resolve("cycles.sock");
         AtomicInteger lost = new AtomicInteger();
-        long before;
+        Set<String> before;
         try (ReactorThread rt = ReactorThread.start()) {
             ListeningPort port = rt.call(() -> Unix.listen(rt.reactor(), path, Factory.forProtocol(() -> new Protocol() {
                 @Override
@@ -338,11 +339,12 @@ class UnixSocketTest {
                 rt.run(() -> client.transport().loseConnection());
                 ReactorThread.await(client.lost);
             }
-            for (int turn = 0; turn < 1000 && (lost.get() < 1000 || openDescriptors() > before); turn++) {
+            for (int turn = 0; turn < 1000 && (lost.get() < 1000 || !openedSince(before).isEmpty()); turn++) {
                 rt.call(() -> null);  // the loop frees a closed channel's descriptor at its next select
             }
             assertEquals(1000, lost.get());
-            assertTrue(openDescriptors() <= before, "descriptors: " + openDescriptors() + " > " + before);
+            Set<String> left = openedSince(before);
+            assertTrue(left.isEmpty(), "descriptors opened by the cycles and still open: " + left);
             rt.run(port::stopListening);
         }
         try (Stream<Path> left = Files.list(dir)) {
@@ -364,10 +366,32 @@ class UnixSocketTest {
         return assertInstanceOf(IOException.class, wrapped.getCause());
     }
 
-    private static long openDescriptors() throws IOException {
+    /**
+     * This process's open descriptors, each as "number->target": compared as sets, so a descriptor
+     * another thread closes meanwhile cannot hide one the test left open, nor fail it.
+     */
+    private static Set<String> openDescriptors() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
+            Set<String> open = new HashSet<>();
+            fds.forEach(fd -> {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (!target.endsWith("fd")) {  // the listing's own directory
+                        open.add(fd.getFileName() + "->" + target);
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // gone between the listing and the read: not open
+                }
+            });
+            return open;
         }
+    }
+
+    /** The descriptors open now that were not open in {@code before}. */
+    private static Set<String> openedSince(Set<String> before) throws IOException {
+        Set<String> now = openDescriptors();
+        now.removeAll(before);
+        return now;
     }
 
     private static ClientFactory clientFactory(Protocol protocol, CompletableFuture<Reason> failed) {
