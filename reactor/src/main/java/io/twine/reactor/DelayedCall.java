@@ -28,13 +28,16 @@ public interface DelayedCall {
      * that same time.
      *
      * @throws IllegalStateException if it already ran or was cancelled
+     * @throws IllegalArgumentException if {@code delay} is negative, as {@code callLater} does
      */
     void reset(Duration delay);
 
     /**
-     * Moves the call {@code extra} later than it was due (earlier when negative).
+     * Moves the call {@code extra} later than it was due.
      *
      * @throws IllegalStateException if it already ran or was cancelled
+     * @throws IllegalArgumentException if {@code extra} is negative, as {@code callLater} does
+     *     (to run it sooner, {@link #reset} it)
      */
     void delay(Duration extra);
 }

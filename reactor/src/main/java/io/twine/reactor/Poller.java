@@ -107,9 +107,4 @@ class Poller {
             reactor.reportError("closing the selector", e);
         }
     }
-
-    /** Channels registered now, cancelled ones that the next select will drop included. */
-    int registeredCount() {
-        return selector.keys().size();
-    }
 }

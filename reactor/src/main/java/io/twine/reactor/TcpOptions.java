@@ -53,9 +53,7 @@ public final class TcpOptions {
      * the system default.
      */
     public TcpOptions withBacklog(int backlog) {
-        if (backlog < 0) {
-            throw new IllegalArgumentException("backlog must be zero (system default) or positive, got " + backlog);
-        }
+        OptionChecks.zeroOrPositive("backlog", backlog, "system default");
         return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
@@ -71,12 +69,12 @@ public final class TcpOptions {
 
     /** SO_RCVBUF in bytes; 0 keeps the kernel's default. */
     public TcpOptions withReceiveBufferSize(int bytes) {
-        return new TcpOptions(backlog, noDelay, keepAlive, checkSize("receive", bytes), sendBufferSize, connectTimeout, maxConnections, reusePort, bindAddress);
+        return new TcpOptions(backlog, noDelay, keepAlive, OptionChecks.bufferSize("receive", bytes), sendBufferSize, connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
     /** SO_SNDBUF in bytes; 0 keeps the kernel's default. */
     public TcpOptions withSendBufferSize(int bytes) {
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, checkSize("send", bytes), connectTimeout, maxConnections, reusePort, bindAddress);
+        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, OptionChecks.bufferSize("send", bytes), connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
     /** How long a connect may take before it fails with a timed-out reason. */
@@ -94,9 +92,7 @@ public final class TcpOptions {
      * instead of waiting in the kernel's backlog; each episode of refusals is logged once.
      */
     public TcpOptions withMaxConnections(int maxConnections) {
-        if (maxConnections < 0) {
-            throw new IllegalArgumentException("max connections must be zero (no limit) or positive, got " + maxConnections);
-        }
+        OptionChecks.zeroOrPositive("max connections", maxConnections, "no limit");
         return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
@@ -157,13 +153,6 @@ public final class TcpOptions {
 
     public int maxConnections() {
         return maxConnections;
-    }
-
-    private static int checkSize(String which, int bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException(which + " buffer size must be zero (kernel default) or positive, got " + bytes);
-        }
-        return bytes;
     }
 
     @Override

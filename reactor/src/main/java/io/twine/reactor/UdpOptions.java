@@ -37,12 +37,12 @@ public final class UdpOptions {
 
     /** {@code SO_RCVBUF} in bytes; 0 keeps the kernel's default. A burst bigger than this is dropped by the kernel. */
     public UdpOptions withReceiveBufferSize(int bytes) {
-        return new UdpOptions(reuseAddress, checkSize("receive", bytes), sendBufferSize, maxQueuedDatagrams);
+        return new UdpOptions(reuseAddress, OptionChecks.bufferSize("receive", bytes), sendBufferSize, maxQueuedDatagrams);
     }
 
     /** {@code SO_SNDBUF} in bytes; 0 keeps the kernel's default. */
     public UdpOptions withSendBufferSize(int bytes) {
-        return new UdpOptions(reuseAddress, receiveBufferSize, checkSize("send", bytes), maxQueuedDatagrams);
+        return new UdpOptions(reuseAddress, receiveBufferSize, OptionChecks.bufferSize("send", bytes), maxQueuedDatagrams);
     }
 
     /**
@@ -52,10 +52,8 @@ public final class UdpOptions {
      * this many times 64 KiB.
      */
     public UdpOptions withMaxQueuedDatagrams(int datagrams) {
-        if (datagrams < 0) {
-            throw new IllegalArgumentException("max queued datagrams must be zero or positive, got " + datagrams);
-        }
-        return new UdpOptions(reuseAddress, receiveBufferSize, sendBufferSize, datagrams);
+        return new UdpOptions(reuseAddress, receiveBufferSize, sendBufferSize,
+                OptionChecks.zeroOrPositive("max queued datagrams", datagrams, null));
     }
 
     public boolean reuseAddress() {
@@ -72,13 +70,6 @@ public final class UdpOptions {
 
     public int maxQueuedDatagrams() {
         return maxQueuedDatagrams;
-    }
-
-    private static int checkSize(String which, int bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException(which + " buffer size must be zero (kernel default) or positive, got " + bytes);
-        }
-        return bytes;
     }
 
     @Override

@@ -134,6 +134,19 @@ class ManualClockTest {
     }
 
     @Test
+    void resetAndDelayCheckTheirDurationAsCallLaterDoes() {
+        DelayedCall call = at(10, "x");
+        IllegalArgumentException reset = assertThrows(IllegalArgumentException.class, () -> call.reset(Duration.ofMillis(-1)));
+        assertTrue(reset.getMessage().contains("PT-0.001S"), reset.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> call.delay(Duration.ofMillis(-1)));
+        assertThrows(NullPointerException.class, () -> call.reset(null));
+        assertThrows(NullPointerException.class, () -> call.delay(null));
+        assertEquals(Duration.ofMillis(10).toNanos(), call.getTime(), "a refused change leaves the call where it was");
+        clock.advance(Duration.ofMillis(10));
+        assertEquals(List.of("x"), ran);
+    }
+
+    @Test
     void exceptionFromACallReachesTheTestAndLaterCallsStayScheduled() {
         clock.callLater(Duration.ofMillis(1), () -> {
             throw new IllegalStateException("boom");

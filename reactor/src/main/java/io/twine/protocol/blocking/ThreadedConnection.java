@@ -64,7 +64,6 @@ final class ThreadedConnection extends Protocol implements HalfCloseableProtocol
     // Loop-only.
     private boolean finishing;
     private boolean writeShutdown;
-    private long peakTransportBuffer;
 
     ThreadedConnection(Reactor reactor, BlockingHandler handler, Executor executor, int inboundLimit,
             int outboundLimit, int writeChunk) {
@@ -150,7 +149,6 @@ final class ThreadedConnection extends Protocol implements HalfCloseableProtocol
         long room = outboundLimit - transport.getWriteBufferSize();
         if (room > 0) {
             output.drainTo(transport, room);
-            peakTransportBuffer = Math.max(peakTransportBuffer, transport.getWriteBufferSize());
         }
         if (!output.isEmpty() || lost) {
             return;
@@ -281,11 +279,6 @@ final class ThreadedConnection extends Protocol implements HalfCloseableProtocol
 
     OutboundStream outbound() {
         return output;
-    }
-
-    /** The most bytes seen in the transport's queue right after a drain. Loop thread. */
-    long peakTransportBuffer() {
-        return peakTransportBuffer;
     }
 
     @Override

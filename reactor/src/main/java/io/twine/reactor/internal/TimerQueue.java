@@ -32,9 +32,7 @@ public final class TimerQueue {
 
     /** Schedules {@code task} at {@code delay} from the clock's now. */
     public DelayedCall schedule(Duration delay, Runnable task) {
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("delay must be zero or positive, got " + delay);
-        }
+        checkDelay(delay, "delay");
         if (task == null) {
             throw new NullPointerException("task");
         }
@@ -170,6 +168,16 @@ public final class TimerQueue {
         return a.time < b.time || (a.time == b.time && a.sequence < b.sequence);
     }
 
+    /** The one check of a delay, for callLater, reset and delay alike. */
+    private static void checkDelay(Duration delay, String name) {
+        if (delay == null) {
+            throw new NullPointerException(name);
+        }
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException(name + " must be zero or positive, got " + delay);
+        }
+    }
+
     private static long saturatedAdd(long now, Duration delay) {
         long nanos;
         try {
@@ -219,11 +227,13 @@ public final class TimerQueue {
 
         @Override
         public void reset(Duration delay) {
+            checkDelay(delay, "delay");
             moveTo(saturatedAdd(queue.clock.getAsLong(), delay), "reset");
         }
 
         @Override
         public void delay(Duration extra) {
+            checkDelay(extra, "extra delay");
             moveTo(saturatedAdd(time, extra), "delay");
         }
 

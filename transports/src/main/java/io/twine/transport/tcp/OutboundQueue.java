@@ -46,45 +46,40 @@ final class OutboundQueue {
      * @return false if the JVM's direct memory ran out first (what was copied stays queued)
      */
     boolean append(byte[] source, int offset, int length) {
-        while (length > 0) {
-            ByteBuffer tail = writableTail();
-            if (tail == null) {
-                return false;
-            }
-            int start = tail.limit();
-            int n = Math.min(length, tail.capacity() - start);
-            tail.limit(start + n);
-            tail.put(start, source, offset, n);
-            offset += n;
-            length -= n;
-            size += n;
-        }
-        return true;
+        return copyIn(source, null, offset, length);
     }
 
     /**
-     * Copies the remaining bytes of {@code source} and moves its position to its limit.
+     * Copies the remaining bytes of {@code source} and moves its position to its limit
+     * (also when it returns false).
      *
      * @return false if the JVM's direct memory ran out first (what was copied stays queued)
      */
     boolean append(ByteBuffer source) {
-        int offset = source.position();
-        int length = source.remaining();
+        boolean copied = copyIn(null, source, source.position(), source.remaining());
+        source.position(source.limit());
+        return copied;
+    }
+
+    /** Copies from {@code array} or, when it is null, {@code buffer}: one loop for both, allocating nothing. */
+    private boolean copyIn(byte[] array, ByteBuffer buffer, int offset, int length) {
         while (length > 0) {
             ByteBuffer tail = writableTail();
             if (tail == null) {
-                source.position(source.limit());
                 return false;
             }
             int start = tail.limit();
             int n = Math.min(length, tail.capacity() - start);
             tail.limit(start + n);
-            tail.put(start, source, offset, n);
+            if (array != null) {
+                tail.put(start, array, offset, n);
+            } else {
+                tail.put(start, buffer, offset, n);
+            }
             offset += n;
             length -= n;
             size += n;
         }
-        source.position(offset);
         return true;
     }
 
