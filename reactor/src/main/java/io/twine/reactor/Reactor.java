@@ -9,6 +9,7 @@ import io.twine.reactor.observe.CallbackKind;
 import io.twine.reactor.observe.LoopMetrics;
 import io.twine.reactor.observe.LoopTrace;
 import io.twine.reactor.observe.SlowCallback;
+import io.twine.reactor.observe.WakeReason;
 import io.twine.reactor.spi.ChunkPool;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
@@ -100,6 +101,27 @@ public final class Reactor implements EventLoop {
     private static final int DEFAULT_MAX_WORKERS = 10;
 
     private enum Phase { NOT_STARTED, RUNNING, STOPPING, FINISHED }
+
+    /**
+     * The empty task {@link #stop()} posts only to wake the selector: a class with a name, so that
+     * a trace says what it is ({@code Reactor$WakeToStop}).
+     */
+    private static final class WakeToStop implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
+    /** The empty timer at the end of the grace period, there only to wake the loop then. */
+    private static final class GracePeriodOver implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
+    // Made now, not at stop(): a stop while the process is out of descriptors must load nothing.
+    private static final Runnable WAKE_TO_STOP = new WakeToStop();
+    private static final Runnable GRACE_PERIOD_OVER = new GracePeriodOver();
 
     /**
      * Empty, early returns from a select in a row after which the selector counts as broken
@@ -266,7 +288,7 @@ public final class Reactor implements EventLoop {
             int selected = poller.select(dispatcher, timeoutMillis);
             boolean woken = wakeupArmed && !wakeupNeeded.get();  // another thread took the flag to wake us
             disarmWakeup();
-            monitor.selectReturned(selected);
+            monitor.selectReturned(selected, wakeReason(timeoutMillis, selected, woken));
             if (timeoutMillis != Poller.SELECT_NOW) {
                 checkForSpin(selected, woken, timeoutMillis, now() - started);
             }
@@ -275,6 +297,20 @@ public final class Reactor implements EventLoop {
         } finally {
             disarmWakeup();
         }
+    }
+
+    /** Why the select returned, for the trace. */
+    private WakeReason wakeReason(long timeoutMillis, int selected, boolean woken) {
+        if (timeoutMillis == Poller.SELECT_NOW) {
+            return WakeReason.DID_NOT_WAIT;
+        }
+        if (selected > 0) {
+            return WakeReason.IO;
+        }
+        if (woken) {
+            return stopRequested.get() && phase == Phase.RUNNING ? WakeReason.STOP : WakeReason.TASK;
+        }
+        return timeoutMillis == Poller.SELECT_UNTIL_WOKEN ? WakeReason.NOTHING : WakeReason.TIMER;
     }
 
     /**
@@ -407,7 +443,7 @@ public final class Reactor implements EventLoop {
     @Override
     public void stop() {
         if (stopRequested.compareAndSet(false, true)) {
-            callFromThread(() -> { });  // wakes the selector; the loop itself sees the flag
+            callFromThread(WAKE_TO_STOP);  // wakes the selector; the loop itself sees the flag
         }
     }
 
@@ -479,9 +515,10 @@ public final class Reactor implements EventLoop {
             phase = Phase.STOPPING;
             runTriggers(ShutdownPhase.BEFORE);
             runTriggers(ShutdownPhase.DURING);
-            shutdownDeadline = now() + shutdownGracePeriod.toNanos();
+            Duration gracePeriod = shutdownGracePeriod;  // read once: another thread may change it
+            shutdownDeadline = now() + gracePeriod.toNanos();
             // A timer at the deadline makes sure the loop wakes up to abort the stragglers.
-            timers.schedule(shutdownGracePeriod, () -> { });
+            timers.schedule(gracePeriod, GRACE_PERIOD_OVER);
             for (ShutdownParticipant participant : new ArrayList<>(participants)) {
                 failures.run(participant::shutdown, "shutdown", participant, participant);
             }

@@ -73,6 +73,38 @@ class ReactorTraceTest {
     }
 
     @Test
+    void eachSelectSaysWhyItWokeAndStopsTaskIsNamed() throws Exception {
+        WakeupFlagTest.CountingPoller poller = new WakeupFlagTest.CountingPoller();
+        Reactor reactor = new Reactor(poller);
+        reactor.startTracing(256);
+        CountDownLatch timerRan = new CountDownLatch(1);
+        try (ReactorThread rt = ReactorThread.start(reactor)) {
+            rt.run(() -> reactor.callLater(Duration.ofMillis(20), () -> {
+                poller.nextWaitingSelect = new CountDownLatch(1);  // the select after this timer
+                new NamedTimer(timerRan).run();
+            }));
+            assertTrue(timerRan.await(10, TimeUnit.SECONDS));
+            // Stop only once the loop sleeps with nothing to do, so that it is stop() that wakes it.
+            assertTrue(poller.nextWaitingSelect.await(10, TimeUnit.SECONDS));
+        }
+        LoopTrace trace = reactor.trace();
+        java.util.Map<io.twine.reactor.observe.WakeReason, LoopTrace.Iteration> firstBy = new java.util.EnumMap<>(
+                io.twine.reactor.observe.WakeReason.class);
+        for (LoopTrace.Iteration iteration : trace.iterations()) {
+            if (iteration.wokeBy() != null) {
+                firstBy.putIfAbsent(iteration.wokeBy(), iteration);
+            }
+        }
+        assertTrue(firstBy.containsKey(io.twine.reactor.observe.WakeReason.TIMER), firstBy.keySet().toString());
+        assertTrue(firstBy.containsKey(io.twine.reactor.observe.WakeReason.STOP), firstBy.keySet().toString());
+        assertTrue(firstBy.get(io.twine.reactor.observe.WakeReason.TIMER).callbacks().stream()
+                .anyMatch(cb -> cb.kind() == CallbackKind.TIMER), "the timer ran after its wake-up");
+        assertTrue(firstBy.get(io.twine.reactor.observe.WakeReason.STOP).callbacks().stream()
+                .anyMatch(cb -> cb.protocolClass().equals(Reactor.class.getName() + "$WakeToStop")),
+                "the empty task stop() posts is named");
+    }
+
+    @Test
     void anIdleLoopSleepsInSelectUntilItsEarliestTimerIsDue() {
         Duration far = Duration.ofHours(1);
         try (ReactorThread rt = ReactorThread.start()) {

@@ -37,13 +37,14 @@ public record LoopTrace(List<Iteration> iterations, long droppedIterations, long
      * @param number the iteration's number since the loop started (the start-up calls are 0)
      * @param startNanos when the select began
      * @param selectTimeoutMillis what select was allowed: -1 do not wait, 0 until woken, else milliseconds
+     * @param wokeBy why the select returned; null for the start-up iteration, which has no select
      * @param waitNanos how long select waited
      * @param busyNanos how long the work after the select took
      * @param readyKeys keys select found ready
      * @param callbacks what ran, in order
      */
-    public record Iteration(long number, long startNanos, long selectTimeoutMillis, long waitNanos, long busyNanos,
-            int readyKeys, List<Callback> callbacks) {
+    public record Iteration(long number, long startNanos, long selectTimeoutMillis, WakeReason wokeBy, long waitNanos,
+            long busyNanos, int readyKeys, List<Callback> callbacks) {
 
         /** Copies the list. */
         public Iteration {
@@ -63,9 +64,11 @@ public record LoopTrace(List<Iteration> iterations, long droppedIterations, long
      * @param bytesIn bytes read during it
      * @param bytesOut bytes written during it
      * @param closed why a connection closed during it, or null when none did
+     * @param interestOps the interest set ({@code SelectionKey.OP_*}) a channel was given during it,
+     *     or -1 when none changed (the last change, when several did)
      */
     public record Callback(CallbackKind kind, int readyOps, String protocolClass, String connection,
-            long startNanos, long durationNanos, long bytesIn, long bytesOut, Reason.Kind closed) {
+            long startNanos, long durationNanos, long bytesIn, long bytesOut, Reason.Kind closed, int interestOps) {
 
         /** Checks that the names are present. */
         public Callback {

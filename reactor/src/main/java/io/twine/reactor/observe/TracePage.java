@@ -283,8 +283,9 @@ public final class TracePage {
             }
             String allowed = it.selectTimeoutMillis() < 0 ? "selectNow (work was waiting)"
                     : it.selectTimeoutMillis() == 0 ? "select until woken" : "select for up to " + it.selectTimeoutMillis() + " ms";
-            return allowed + ": waited " + Durations.format(it.waitNanos()) + ", " + it.readyKeys() + " key"
-                    + (it.readyKeys() == 1 ? "" : "s") + " ready; then worked " + Durations.format(it.busyNanos());
+            return allowed + ": waited " + Durations.format(it.waitNanos())
+                    + (it.wokeBy() == null ? "" : ", woke because " + it.wokeBy().description()) + "; " + it.readyKeys()
+                    + " key" + (it.readyKeys() == 1 ? "" : "s") + " ready; then worked " + Durations.format(it.busyNanos());
         }
 
         private String relative(long nanos) {
@@ -345,6 +346,9 @@ public final class TracePage {
         if (cb.bytesOut() > 0) {
             text.append(", ").append(cb.bytesOut()).append(" B out");
         }
+        if (cb.interestOps() >= 0) {
+            text.append(", interest set now ").append(SlowCallback.operations(cb.interestOps()));
+        }
         if (cb.closed() != null) {
             text.append(", connection closed (").append(cb.closed()).append(')');
         }
@@ -363,6 +367,9 @@ public final class TracePage {
         }
         if (cb.bytesOut() > 0) {
             text.append(' ').append(cb.bytesOut()).append(" B out");
+        }
+        if (cb.interestOps() >= 0) {
+            text.append(" \u2192 ").append(SlowCallback.operations(cb.interestOps()));
         }
         if (cb.durationNanos() >= 1_000_000) {
             text.append(" (").append(Durations.format(cb.durationNanos())).append(')');

@@ -7,6 +7,7 @@ import io.twine.reactor.observe.CallbackKind;
 import io.twine.reactor.observe.LoopMetrics;
 import io.twine.reactor.observe.LoopTrace;
 import io.twine.reactor.observe.SlowCallback;
+import io.twine.reactor.observe.WakeReason;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -74,6 +75,7 @@ public final class LoopMonitor {
     private long callbackBytesIn;
     private long callbackBytesOut;
     private Reason.Kind callbackClosed;
+    private int callbackInterest = -1;
 
     // Settings: any thread may change them while the loop runs, hence volatile.
     private volatile boolean debug = Boolean.getBoolean("twine.debug");
@@ -107,10 +109,23 @@ public final class LoopMonitor {
         openIteration(now, timeoutMillis);
     }
 
-    /** Select has returned, with {@code selected} keys dispatched. */
-    public void selectReturned(int selected) {
+    /** Select has returned, with {@code selected} keys dispatched, for {@code reason}. */
+    public void selectReturned(int selected, WakeReason reason) {
         if (waitEnded == 0) {
             waitEnded = System.nanoTime();
+        }
+        if (trace != null) {
+            trace.woke(reason);
+        }
+    }
+
+    /**
+     * A channel's interest set changed to {@code interestOps} (a mask of {@code SelectionKey.OP_*})
+     * during the callback in progress; a trace shows it with that callback.
+     */
+    public void interestChanged(int interestOps) {
+        if (timing) {
+            callbackInterest = interestOps;
         }
     }
 
@@ -133,6 +148,7 @@ public final class LoopMonitor {
             callbackBytesIn = 0;
             callbackBytesOut = 0;
             callbackClosed = null;
+            callbackInterest = -1;
             callbackStarted = System.nanoTime();
         }
     }
@@ -148,7 +164,7 @@ public final class LoopMonitor {
         }
         if (trace != null) {
             trace.callback(callbackKind, callbackSource, callbackOps, callbackStarted, nanos, callbackBytesIn,
-                    callbackBytesOut, callbackClosed);
+                    callbackBytesOut, callbackClosed, callbackInterest);
         }
         callbackSource = null;  // a closed connection need not outlive its callback here
     }

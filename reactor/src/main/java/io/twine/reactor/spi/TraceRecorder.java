@@ -3,6 +3,7 @@ package io.twine.reactor.spi;
 import io.twine.protocol.Reason;
 import io.twine.reactor.observe.CallbackKind;
 import io.twine.reactor.observe.LoopTrace;
+import io.twine.reactor.observe.WakeReason;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +26,7 @@ final class TraceRecorder {
     private final long[] number;
     private final long[] start;
     private final long[] timeout;
+    private final WakeReason[] wokeBy;
     private final long[] wait;
     private final long[] busy;
     private final int[] keys;
@@ -43,6 +45,7 @@ final class TraceRecorder {
     private final long[] bytesIn;
     private final long[] bytesOut;
     private final Reason.Kind[] closed;
+    private final int[] interest;
     private long callbacksRecorded;
 
     TraceRecorder(int iterations) {
@@ -53,6 +56,7 @@ final class TraceRecorder {
         number = new long[iterations];
         start = new long[iterations];
         timeout = new long[iterations];
+        wokeBy = new WakeReason[iterations];
         wait = new long[iterations];
         busy = new long[iterations];
         keys = new int[iterations];
@@ -67,6 +71,13 @@ final class TraceRecorder {
         bytesIn = new long[callbackSlots];
         bytesOut = new long[callbackSlots];
         closed = new Reason.Kind[callbackSlots];
+        interest = new int[callbackSlots];
+    }
+
+    void woke(WakeReason reason) {
+        if (open) {
+            wokeBy[current] = reason;
+        }
     }
 
     void iterationStarted(long iteration, long startNanos, long timeoutMillis) {
@@ -74,13 +85,14 @@ final class TraceRecorder {
         number[current] = iteration;
         start[current] = startNanos;
         timeout[current] = timeoutMillis;
+        wokeBy[current] = null;
         firstCallback[current] = callbacksRecorded;
         callbackCount[current] = 0;
         open = true;
     }
 
     void callback(CallbackKind callbackKind, Object callbackSource, int readyOps, long startNanos, long nanos,
-            long in, long out, Reason.Kind closedReason) {
+            long in, long out, Reason.Kind closedReason, int interestOps) {
         if (!open) {
             return;  // tracing began in the middle of this iteration
         }
@@ -93,6 +105,7 @@ final class TraceRecorder {
         bytesIn[slot] = in;
         bytesOut[slot] = out;
         closed[slot] = closedReason;
+        interest[slot] = interestOps;
         callbacksRecorded++;
         callbackCount[current]++;
     }
@@ -135,9 +148,10 @@ final class TraceRecorder {
                 int slot = (int) ((firstCallback[i] + c) % callbackSlots);
                 callbacks.add(new LoopTrace.Callback(kind[slot], ops[slot], LoopMonitor.protocolOf(source[slot]),
                         LoopMonitor.connectionOf(source[slot]), callbackStart[slot], duration[slot], bytesIn[slot],
-                        bytesOut[slot], closed[slot]));
+                        bytesOut[slot], closed[slot], interest[slot]));
             }
-            iterations.add(new LoopTrace.Iteration(number[i], start[i], timeout[i], wait[i], busy[i], keys[i], callbacks));
+            iterations.add(new LoopTrace.Iteration(number[i], start[i], timeout[i], wokeBy[i], wait[i], busy[i], keys[i],
+                    callbacks));
         }
         return new LoopTrace(iterations, dropped, slowThresholdNanos);
     }

@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 class TracePageTest {
 
     private static LoopTrace.Iteration iteration(long number, long busy, LoopTrace.Callback... callbacks) {
-        return new LoopTrace.Iteration(number, number * 1_000_000, 5, 900_000, busy, callbacks.length, List.of(callbacks));
+        return new LoopTrace.Iteration(number, number * 1_000_000, 5, WakeReason.TIMER, 900_000, busy, callbacks.length, List.of(callbacks));
     }
 
     private static LoopTrace.Callback read(String protocol, long nanos) {
         return new LoopTrace.Callback(CallbackKind.IO, SelectionKey.OP_READ, protocol, "127.0.0.1:1 <-> 127.0.0.1:2",
-                0, nanos, 5, 0, null);
+                0, nanos, 5, 0, null, -1);
     }
 
     @Test
@@ -30,7 +30,7 @@ class TracePageTest {
         LoopTrace trace = new LoopTrace(List.of(
                 iteration(1, 10_000, read("pkg.Odd<Name>&Co", 4_000)),
                 iteration(2, 20_000, read("pkg.Plain", 1_000), new LoopTrace.Callback(CallbackKind.FLUSH, 0, "pkg.Plain",
-                        "127.0.0.1:1 <-> 127.0.0.1:2", 0, 2_000, 0, 5, Reason.Kind.CLOSED_BY_US))),
+                        "127.0.0.1:1 <-> 127.0.0.1:2", 0, 2_000, 0, 5, Reason.Kind.CLOSED_BY_US, SelectionKey.OP_WRITE))),
                 3, 100_000_000);
         String page = TracePage.render(trace, "a <title>");
         assertEquals(3, count(page, "class=\"cb cb-"));
@@ -38,6 +38,8 @@ class TracePageTest {
         assertTrue(page.contains("Odd&lt;Name&gt;&amp;Co"));
         assertTrue(page.contains("a &lt;title&gt;"));
         assertTrue(page.contains("closed_by_us"));
+        assertTrue(page.contains("woke because the next timer fell due"), "why each select woke");
+        assertTrue(page.contains("interest set now write"), "each change of an interest set");
         assertTrue(page.contains("the last of 5"), "says that older iterations fell out");
         assertTrue(!page.contains("<script"), "no script");
         assertTrue(!page.contains("http://") || onlyNamespaces(page), "nothing fetched from elsewhere");

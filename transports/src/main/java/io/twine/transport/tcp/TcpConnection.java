@@ -289,6 +289,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
         if (ops != interestOps) {
             interestOps = ops;
             registration.interestOps(ops);
+            monitor.interestChanged(ops);
         }
     }
 

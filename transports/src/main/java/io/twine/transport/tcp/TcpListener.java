@@ -194,10 +194,12 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
         backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
         loop.reportError("accept failed on " + host + "; not accepting for " + backoff.toMillis() + " ms", error);
         registration.interestOps(0);
+        loop.monitor().interestChanged(0);
         resumeAccepting = loop.callLater(backoff, () -> {
             resumeAccepting = null;
             if (listening) {
                 registration.interestOps(SelectionKey.OP_ACCEPT);
+                loop.monitor().interestChanged(SelectionKey.OP_ACCEPT);
             }
         });
     }

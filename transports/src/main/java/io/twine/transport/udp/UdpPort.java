@@ -226,6 +226,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
         if (ops != interestOps) {
             interestOps = ops;
             registration.interestOps(ops);
+            monitor.interestChanged(ops);
         }
     }
 
