@@ -10,11 +10,11 @@ import io.twine.reactor.observe.LoopMetrics;
 import io.twine.reactor.observe.LoopTrace;
 import io.twine.reactor.observe.SlowCallback;
 import io.twine.reactor.observe.WakeReason;
+import io.twine.reactor.spi.BeforeNextSelect;
 import io.twine.reactor.spi.ChunkPool;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
 import io.twine.reactor.spi.LoopMonitor;
-import io.twine.reactor.spi.PendingFlush;
 import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
 import io.twine.reactor.spi.TcpDriver;
@@ -58,8 +58,9 @@ import java.util.function.Consumer;
  * <p>{@link #run()} blocks the calling thread and repeats these four steps until {@link #stop()}
  * (see {@code docs/one-turn-of-the-loop.md}):
  * <ol>
- *   <li>flush the transports written to outside their own read event since the last select,
- *       one gathering write each;</li>
+ *   <li>run what transports asked to run before the next select: mostly flushing connections
+ *       written to outside their own read event, one gathering write each (also a loss decided
+ *       inside another callback, or a UDP port's close);</li>
  *   <li>select, sleeping until the earliest timer (not at all when work is waiting), and
  *       dispatch each ready key to the {@link IoHandler} attached to it as the selector finds
  *       it (one step: {@code select(consumer)}); a connection's read event ends with its own
@@ -87,8 +88,8 @@ import java.util.function.Consumer;
  * <p><b>Transports.</b> {@link #listenTcp}, {@link #connectTcp} and {@link #listenUdp} (what
  * {@code Tcp} and {@code Udp} call) open sockets with the drivers of the transports module, found
  * through {@link java.util.ServiceLoader}. The reactor hands those drivers a
- * {@link TransportLoop}, the surface transports plug into (selector, shared buffers, flush and
- * shutdown lists); it is no method of the reactor, so protocols cannot reach it.
+ * {@link TransportLoop}, the surface transports plug into (selector, shared buffers, the
+ * before-select and shutdown lists); it is no method of the reactor, so protocols cannot reach it.
  */
 public final class Reactor implements EventLoop {
 
@@ -164,9 +165,9 @@ public final class Reactor implements EventLoop {
     /** Opened when {@link #run()} has returned, for {@link #stopAndWait}. */
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    // Loop. Two lists swapped on every flush, so that flushing allocates nothing (no copy, no iterator).
-    private ArrayList<PendingFlush> pendingFlushes = new ArrayList<>();
-    private ArrayList<PendingFlush> flushing = new ArrayList<>();
+    // Loop. Two lists swapped on every turn, so that running them allocates nothing (no copy, no iterator).
+    private ArrayList<BeforeNextSelect> beforeNextSelect = new ArrayList<>();
+    private ArrayList<BeforeNextSelect> runningBeforeSelect = new ArrayList<>();
     /** Loop. */
     private final Set<ShutdownParticipant> participants = new LinkedHashSet<>();
     /** Loop. */
@@ -264,9 +265,9 @@ public final class Reactor implements EventLoop {
         }
     }
 
-    /** One turn of the loop: flush, select and dispatch, timers, tasks. */
+    /** One turn of the loop: before select (mostly flushes), select and dispatch, timers, tasks. */
     private void runOnce() {
-        flushPendingWrites();
+        runBeforeSelect();
         select();
         timers.runDue(now(), timerRunner);
         runTasks();
@@ -356,7 +357,7 @@ public final class Reactor implements EventLoop {
      * is no timer; otherwise the milliseconds until the next timer, rounded up.
      */
     private long selectTimeoutMillis() {
-        if (!tasks.isEmpty() || !pendingFlushes.isEmpty() || phase == Phase.FINISHED) {
+        if (!tasks.isEmpty() || !beforeNextSelect.isEmpty() || phase == Phase.FINISHED) {
             return Poller.SELECT_NOW;
         }
         if (phase == Phase.STOPPING && participants.isEmpty()) {
@@ -391,22 +392,23 @@ public final class Reactor implements EventLoop {
         monitor.callbackFinished();
     }
 
-    private void flushPendingWrites() {
-        if (pendingFlushes.isEmpty()) {
+    /** Runs the work transports asked for since the last select: mostly flushes of their writes. */
+    private void runBeforeSelect() {
+        if (beforeNextSelect.isEmpty()) {
             return;
         }
         // Swap lists: a flush that fails may close a connection whose protocol writes elsewhere,
         // and those new requests must land in a list this pass is not walking.
-        ArrayList<PendingFlush> batch = pendingFlushes;
-        pendingFlushes = flushing;
-        flushing = batch;
+        ArrayList<BeforeNextSelect> batch = beforeNextSelect;
+        beforeNextSelect = runningBeforeSelect;
+        runningBeforeSelect = batch;
         for (int i = 0, n = batch.size(); i < n; i++) {
-            PendingFlush transport = batch.get(i);
-            monitor.callbackStarting(CallbackKind.FLUSH, transport, 0);
+            BeforeNextSelect work = batch.get(i);
+            monitor.callbackStarting(CallbackKind.BEFORE_SELECT, work, 0);
             try {
-                transport.flush();
+                work.runBeforeSelect();
             } catch (Throwable error) {
-                failures.failed(error, "flush", transport, transport);
+                failures.failed(error, "before select", work, work);
             }
             monitor.callbackFinished();
         }
@@ -909,9 +911,9 @@ public final class Reactor implements EventLoop {
         }
 
         @Override
-        public void requestFlush(PendingFlush transport) {
-            monitor.checkLoopThread("TransportLoop.requestFlush");
-            pendingFlushes.add(transport);
+        public void runBeforeNextSelect(BeforeNextSelect work) {
+            monitor.checkLoopThread("TransportLoop.runBeforeNextSelect");
+            beforeNextSelect.add(work);
         }
 
         @Override

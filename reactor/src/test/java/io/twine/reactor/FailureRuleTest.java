@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.twine.reactor.spi.BeforeNextSelect;
 import io.twine.reactor.spi.IoHandler;
-import io.twine.reactor.spi.PendingFlush;
 import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
 import java.io.IOException;
@@ -62,7 +62,7 @@ class FailureRuleTest {
         CALL_FROM_THREAD_TASK(false, false),
         CALL_WHEN_RUNNING(false, false),
         IO_HANDLER(false, true),
-        FLUSH(false, true),
+        BEFORE_NEXT_SELECT(false, true),
         SHUTDOWN_TRIGGER(true, false),
         SHUTDOWN_PARTICIPANT(true, true),
         ABORT_AT_END_OF_GRACE(true, true),
@@ -112,8 +112,8 @@ class FailureRuleTest {
                 owner.registration = reactor.transportLoop().register(pipe.source(), SelectionKey.OP_READ, owner);
                 pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
                 break;
-            case FLUSH:
-                reactor.transportLoop().requestFlush(owner);
+            case BEFORE_NEXT_SELECT:
+                reactor.transportLoop().runBeforeNextSelect(owner);
                 break;
             case SHUTDOWN_TRIGGER:
                 reactor.addShutdownTrigger(ShutdownPhase.BEFORE, thrower);
@@ -234,7 +234,7 @@ class FailureRuleTest {
     }
 
     /** A transport stand-in whose callback for {@code site} throws; closing it records the error and untracks it. */
-    static final class Owner implements IoHandler, PendingFlush, ShutdownParticipant {
+    static final class Owner implements IoHandler, BeforeNextSelect, ShutdownParticipant {
         final Reactor reactor;
         final Site site;
         final Throwable error;
@@ -253,7 +253,7 @@ class FailureRuleTest {
         }
 
         @Override
-        public void flush() {
+        public void runBeforeSelect() {
             sneakyThrow(error);
         }
 

@@ -101,17 +101,17 @@ class ReactorDebugModeTest {
     void loopOnlyMutatorsRefuseOtherThreadsBeforeTouchingAnything() {
         Reactor reactor = new Reactor();
         reactor.setDebug(true);
-        ShutdownGraceTest.ClosesOnFlush participant = new ShutdownGraceTest.ClosesOnFlush(reactor);
+        ShutdownGraceTest.ClosesBeforeNextSelect participant = new ShutdownGraceTest.ClosesBeforeNextSelect(reactor);
         try (ReactorThread rt = ReactorThread.start(reactor)) {
             assertThrows(IllegalStateException.class, () -> reactor.startTracing(16));
             assertThrows(IllegalStateException.class, reactor::stopTracing);
             assertThrows(IllegalStateException.class, () -> reactor.transportLoop().track(participant));
             assertThrows(IllegalStateException.class, () -> reactor.transportLoop().untrack(participant));
-            assertThrows(IllegalStateException.class, () -> reactor.transportLoop().requestFlush(participant));
+            assertThrows(IllegalStateException.class, () -> reactor.transportLoop().runBeforeNextSelect(participant));
             assertEquals(null, rt.call(reactor::trace), "no trace was started");
             assertEquals(0, rt.call(reactor::trackedCount), "nothing was tracked");
         }
-        assertFalse(participant.closed.get(), "nothing was flushed");
+        assertFalse(participant.closed.get(), "nothing ran before a select");
     }
 
     @Test

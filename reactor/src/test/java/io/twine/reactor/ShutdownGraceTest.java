@@ -2,7 +2,7 @@ package io.twine.reactor;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.twine.reactor.spi.PendingFlush;
+import io.twine.reactor.spi.BeforeNextSelect;
 import io.twine.reactor.spi.ShutdownParticipant;
 import io.twine.testing.ReactorThread;
 import java.time.Duration;
@@ -13,22 +13,22 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class ShutdownGraceTest {
 
-    /** Closes on the loop's next flush, as a transport finishing its queue does. */
-    static final class ClosesOnFlush implements ShutdownParticipant, PendingFlush {
+    /** Closes just before the loop's next select, as a transport finishing its queue does. */
+    static final class ClosesBeforeNextSelect implements ShutdownParticipant, BeforeNextSelect {
         final Reactor reactor;
         final AtomicBoolean closed = new AtomicBoolean();
 
-        ClosesOnFlush(Reactor reactor) {
+        ClosesBeforeNextSelect(Reactor reactor) {
             this.reactor = reactor;
         }
 
         @Override
         public void shutdown() {
-            reactor.transportLoop().requestFlush(this);
+            reactor.transportLoop().runBeforeNextSelect(this);
         }
 
         @Override
-        public void flush() {
+        public void runBeforeSelect() {
             closed.set(true);
             reactor.transportLoop().untrack(this);
         }
@@ -49,7 +49,7 @@ class ShutdownGraceTest {
         Reactor reactor = new Reactor();
         // An hour: if stop() waited for the grace timer, the test's timeout would fail it.
         reactor.setShutdownGracePeriod(Duration.ofHours(1));
-        ClosesOnFlush participant = new ClosesOnFlush(reactor);
+        ClosesBeforeNextSelect participant = new ClosesBeforeNextSelect(reactor);
         try (ReactorThread rt = ReactorThread.start(reactor)) {
             rt.run(() -> reactor.transportLoop().track(participant));
         }

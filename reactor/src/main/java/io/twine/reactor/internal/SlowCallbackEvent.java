@@ -21,7 +21,7 @@ import jdk.jfr.Timespan;
 public final class SlowCallbackEvent extends Event {
 
     @Label("Kind")
-    @Description("IO, FLUSH, TIMER or TASK")
+    @Description("IO, BEFORE_SELECT, TIMER or TASK")
     public String kind;
 
     @Label("Callback")

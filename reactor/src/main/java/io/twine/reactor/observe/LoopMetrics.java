@@ -15,9 +15,10 @@ import java.util.Objects;
  *
  * @param iterations turns of the loop, each one select and the work it led to
  * @param selectNanos time spent waiting in select
- * @param busyNanos time spent working: dispatching ready keys, flushing, timers and tasks
+ * @param busyNanos time spent working: dispatching ready keys, the work before each select, timers and tasks
  * @param readyKeys ready keys dispatched to their transports
- * @param flushes transports flushed before a select
+ * @param beforeSelectRuns work transports asked to run just before a select: mostly flushes of
+ *     writes made outside a connection's own read event
  * @param timersFired {@code callLater} calls that ran
  * @param tasksRun {@code callFromThread} tasks (and start-up and shutdown calls) that ran
  * @param bytesIn bytes read from every connection and datagram port
@@ -31,7 +32,7 @@ import java.util.Objects;
  * @param slowCallbacks callbacks that ran longer than the slow-callback threshold while they were
  *     being timed (in debug mode, while tracing or while a flight recording wants them)
  */
-public record LoopMetrics(long iterations, long selectNanos, long busyNanos, long readyKeys, long flushes,
+public record LoopMetrics(long iterations, long selectNanos, long busyNanos, long readyKeys, long beforeSelectRuns,
         long timersFired, long tasksRun, long bytesIn, long bytesOut, long connectionsOpen,
         long connectionsAccepted, long connectionsConnected, Map<Reason.Kind, Long> closedByReason,
         long longestIterationNanos, long slowCallbacks) {

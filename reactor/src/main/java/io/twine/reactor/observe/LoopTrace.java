@@ -32,7 +32,7 @@ public record LoopTrace(List<Iteration> iterations, long droppedIterations, long
 
     /**
      * One turn of the loop: a select, then the work it led to (ready keys, timers, tasks, and the
-     * flush of what they wrote, which happens just before the next select).
+     * flush of what they wrote, which runs just before the next select).
      *
      * @param number the iteration's number since the loop started (the start-up calls are 0)
      * @param startNanos when the select began
@@ -77,13 +77,13 @@ public record LoopTrace(List<Iteration> iterations, long droppedIterations, long
             Objects.requireNonNull(connection, "connection");
         }
 
-        /** What ran in a word: {@code read}, {@code accept}, {@code flush}, {@code timer}, {@code task}, ... */
+        /** What ran in a word: {@code read}, {@code accept}, {@code before select}, {@code timer}, {@code task}, ... */
         public String what() {
             switch (kind) {
                 case IO:
                     return SlowCallback.operations(readyOps);
-                case FLUSH:
-                    return "flush";
+                case BEFORE_SELECT:
+                    return "before select";
                 case TIMER:
                     return "timer";
                 default:

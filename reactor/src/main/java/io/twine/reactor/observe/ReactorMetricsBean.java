@@ -159,8 +159,8 @@ public final class ReactorMetricsBean implements ReactorMetricsMXBean {
     }
 
     @Override
-    public long getFlushes() {
-        return snapshot().flushes();
+    public long getBeforeSelectRuns() {
+        return snapshot().beforeSelectRuns();
     }
 
     @Override

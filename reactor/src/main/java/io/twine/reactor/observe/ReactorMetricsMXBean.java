@@ -18,7 +18,7 @@ public interface ReactorMetricsMXBean {
     /** Milliseconds spent waiting in select. */
     double getSelectTimeMillis();
 
-    /** Milliseconds spent working: ready keys, flushes, timers and tasks. */
+    /** Milliseconds spent working: ready keys, work before each select, timers and tasks. */
     double getBusyTimeMillis();
 
     /** The share of the loop's time spent working, 0 to 100. */
@@ -27,8 +27,8 @@ public interface ReactorMetricsMXBean {
     /** Ready keys dispatched. */
     long getReadyKeys();
 
-    /** Transport flushes before a select. */
-    long getFlushes();
+    /** Work transports asked to run just before a select: mostly flushes of writes made outside a read event. */
+    long getBeforeSelectRuns();
 
     /** Timers that ran. */
     long getTimersFired();

@@ -126,7 +126,7 @@ public final class TracePage {
             out.append("<p class=\"legend\">");
             String[][] entries = {
                 {WAIT_COLOUR, "select wait"}, {colour("accept"), "accept"}, {colour("connect"), "connect"},
-                {colour("read"), "read"}, {colour("write"), "write ready"}, {colour("flush"), "flush"},
+                {colour("read"), "read"}, {colour("write"), "write ready"}, {colour("before select"), "before select (flush)"},
                 {colour("timer"), "timer"}, {colour("task"), "task"},
             };
             for (String[] entry : entries) {
@@ -422,7 +422,7 @@ public final class TracePage {
             return "#ff7f0e";
         }
         switch (what) {
-            case "flush":
+            case "before select":
                 return "#f2b134";
             case "timer":
                 return "#9467bd";
@@ -434,7 +434,7 @@ public final class TracePage {
     }
 
     private static String textColour(LoopTrace.Callback cb) {
-        return cb.kind() == CallbackKind.FLUSH ? "#b07c10" : colour(cb.what());
+        return cb.kind() == CallbackKind.BEFORE_SELECT ? "#b07c10" : colour(cb.what());
     }
 
     private static String percent(long part, long total) {

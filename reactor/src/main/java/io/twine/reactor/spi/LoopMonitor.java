@@ -28,8 +28,8 @@ import java.util.function.Consumer;
  *
  * <p>The loop reports each iteration as: {@link #selectStarting} (which also ends the previous
  * iteration), {@link #selectReturned}, then {@link #callbackStarting} / {@link #callbackFinished}
- * around every callback. An iteration's work thus includes the flush that runs just before the
- * next select, which is where the bytes its callbacks wrote leave.
+ * around every callback. An iteration's work thus includes the before-select work (flushes) that
+ * runs just before the next select, which is where the bytes its callbacks wrote leave.
  *
  * <p>Thread: loop only, except {@link #checkLoopThread} and the settings (debug mode, the
  * slow-callback threshold and listener), which any thread may call.
@@ -47,7 +47,7 @@ public final class LoopMonitor {
     private long selectNanos;
     private long busyNanos;
     private long readyKeys;
-    private long flushes;
+    private long beforeSelectRuns;
     private long timersFired;
     private long tasksRun;
     private long bytesIn;
@@ -175,8 +175,8 @@ public final class LoopMonitor {
                 readyKeys++;
                 keysThisIteration++;
                 break;
-            case FLUSH:
-                flushes++;
+            case BEFORE_SELECT:
+                beforeSelectRuns++;
                 break;
             case TIMER:
                 timersFired++;
@@ -377,7 +377,7 @@ public final class LoopMonitor {
             closedTotal += closedByKind[kind.ordinal()];
         }
         long open = connectionsAccepted + connectionsConnected - closedTotal;
-        return new LoopMetrics(iterations, selectNanos + openWait(now), busyNanos + busyNow, readyKeys, flushes,
+        return new LoopMetrics(iterations, selectNanos + openWait(now), busyNanos + busyNow, readyKeys, beforeSelectRuns,
                 timersFired, tasksRun, bytesIn, bytesOut, open, connectionsAccepted, connectionsConnected, closed,
                 Math.max(longestIterationNanos, busyNow), slowCallbacks);
     }

@@ -7,8 +7,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 
 /**
- * The loop as a transport sees it: the selector, the shared buffers, the flush list and the
- * shutdown list. A {@link io.twine.reactor.Reactor} hands it to the {@link TcpDriver} and
+ * The loop as a transport sees it: the selector, the shared buffers, the list of work to run
+ * before the next select and the shutdown list. A {@link io.twine.reactor.Reactor} hands it to the {@link TcpDriver} and
  * {@link UdpDriver} it opens transports with, and to nobody else: none of this is a method of
  * the reactor, so a protocol cannot reach the loop's shared read buffer or its selector.
  *
@@ -23,8 +23,11 @@ public interface TransportLoop extends Scheduler {
     Registration register(SelectableChannel channel, int interestOps, IoHandler handler)
             throws ClosedChannelException;
 
-    /** Has {@code transport} flushed just before the next select. */
-    void requestFlush(PendingFlush transport);
+    /**
+     * Has {@code work} run once, just before the loop next selects: after the callback in
+     * progress has returned, and never inside another callback.
+     */
+    void runBeforeNextSelect(BeforeNextSelect work);
 
     /**
      * The loop's one read buffer, shared by every transport: a protocol sees it only for the

@@ -29,7 +29,7 @@ class TracePageTest {
     void pageHasOneCallbackBlockPerCallbackAndEscapedNames() {
         LoopTrace trace = new LoopTrace(List.of(
                 iteration(1, 10_000, read("pkg.Odd<Name>&Co", 4_000)),
-                iteration(2, 20_000, read("pkg.Plain", 1_000), new LoopTrace.Callback(CallbackKind.FLUSH, 0, "pkg.Plain",
+                iteration(2, 20_000, read("pkg.Plain", 1_000), new LoopTrace.Callback(CallbackKind.BEFORE_SELECT, 0, "pkg.Plain",
                         "127.0.0.1:1 <-> 127.0.0.1:2", 0, 2_000, 0, 5, Reason.Kind.CLOSED_BY_US, SelectionKey.OP_WRITE))),
                 3, 100_000_000);
         String page = TracePage.render(trace, "a <title>");

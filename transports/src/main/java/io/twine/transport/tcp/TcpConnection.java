@@ -7,12 +7,12 @@ import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.protocol.SwitchableTransport;
 import io.twine.protocol.Transport;
+import io.twine.reactor.spi.BeforeNextSelect;
 import io.twine.reactor.spi.ChunkPool;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
 import io.twine.reactor.spi.Labelled;
 import io.twine.reactor.spi.LoopMonitor;
-import io.twine.reactor.spi.PendingFlush;
 import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
 import io.twine.reactor.spi.TransportLoop;
@@ -45,7 +45,7 @@ import jdk.net.UnixDomainPrincipal;
  *
  * <p>Thread: loop only. In the reactor's debug mode the {@link Transport} methods check that.
  */
-final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlush, ShutdownParticipant, Labelled {
+final class TcpConnection implements SwitchableTransport, IoHandler, BeforeNextSelect, ShutdownParticipant, Labelled {
 
     private static final System.Logger LOG = System.getLogger("io.twine.transport.tcp");
     static {
@@ -93,8 +93,8 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
     private boolean waitingForWritable;
     /** Something was written or a close was asked for since the last flush. */
     private boolean flushRequested;
-    /** In the loop's list of connections to flush before the next select. */
-    private boolean flushQueuedWithLoop;
+    /** In the loop's list of work to run before the next select. */
+    private boolean queuedBeforeSelect;
     /** Inside this connection's own read event, whose end flushes. */
     private boolean inReadEvent;
     private boolean closed;
@@ -211,10 +211,10 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
         }
     }
 
-    /** The loop's flush before the select: delivers a pending loss, or writes what was asked for. */
+    /** Just before the loop's next select: delivers a pending loss, or writes what was asked for. */
     @Override
-    public void flush() {
-        flushQueuedWithLoop = false;
+    public void runBeforeSelect() {
+        queuedBeforeSelect = false;
         if (pendingLoss != null) {
             deliverLoss();
         } else if (flushRequested && !closed && !waitingForWritable) {
@@ -386,14 +386,14 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
         // During our own read event its end flushes; with OP_WRITE on, the loop flushes when the
         // kernel has room, and asking now would only fail.
         if (!inReadEvent && !waitingForWritable) {
-            queueWithLoop();
+            runBeforeNextSelect();
         }
     }
 
-    private void queueWithLoop() {
-        if (!flushQueuedWithLoop) {
-            flushQueuedWithLoop = true;
-            loop.requestFlush(this);
+    private void runBeforeNextSelect() {
+        if (!queuedBeforeSelect) {
+            queuedBeforeSelect = true;
+            loop.runBeforeNextSelect(this);
         }
     }
 
@@ -499,7 +499,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, PendingFlus
             LOG.log(System.Logger.Level.WARNING, "closed the connection with " + peer + ": " + reason.message());
         }
         pendingLoss = reason;
-        queueWithLoop();  // even with OP_WRITE on or inside a read event: the loop's flush step delivers the loss
+        runBeforeNextSelect();  // even with OP_WRITE on or inside a read event: the loss is delivered before the next select
     }
 
     /** The only place that calls {@code connectionLost}; once, on the turn after {@link #close}. */

@@ -7,8 +7,8 @@ import io.twine.protocol.Reason;
 import io.twine.protocol.Transport;
 import io.twine.protocol.policies.ProtocolWrapper;
 import io.twine.reactor.DelayedCall;
+import io.twine.reactor.spi.BeforeNextSelect;
 import io.twine.reactor.spi.Failures;
-import io.twine.reactor.spi.PendingFlush;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
@@ -58,7 +58,7 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Thread: loop only.
  */
-final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlush {
+final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNextSelect {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** The most ciphertext held while reading is paused; a transport that honours pausing stays far below. */
@@ -603,9 +603,9 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
         }
     }
 
-    /** A PendingFlush: writes made outside this connection's own events are wrapped here, once per loop turn. */
+    /** Just before the loop's next select: writes made outside this connection's own events are wrapped here, once per turn. */
     @Override
-    public void flush() {
+    public void runBeforeSelect() {
         flushRequested = false;
         wrapPlaintext();
     }
@@ -736,7 +736,7 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, PendingFlu
     private void requestFlush() {
         if (!insideEvent && !flushRequested) {
             flushRequested = true;
-            loop.requestFlush(this);
+            loop.runBeforeNextSelect(this);
         }
     }
 

@@ -2,8 +2,8 @@ package io.twine.transport.tls;
 
 import io.twine.reactor.EventLoop;
 import io.twine.reactor.Scheduler;
+import io.twine.reactor.spi.BeforeNextSelect;
 import io.twine.reactor.spi.ChunkPool;
-import io.twine.reactor.spi.PendingFlush;
 import io.twine.reactor.spi.TransportLoop;
 import io.twine.reactor.spi.TransportLoops;
 import java.util.Map;
@@ -26,8 +26,8 @@ interface TlsLoop {
      */
     void runOffLoop(Runnable work, Runnable thenOnLoop);
 
-    /** Has {@code flush} called once before the loop next sleeps. */
-    void requestFlush(PendingFlush flush);
+    /** Has {@code work} run once, just before the loop next selects. */
+    void runBeforeNextSelect(BeforeNextSelect work);
 
     /** The chunks plaintext waits in until it is wrapped. */
     ChunkPool chunkPool();
@@ -66,8 +66,8 @@ interface TlsLoop {
             }
 
             @Override
-            public void requestFlush(PendingFlush flush) {
-                loop.requestFlush(flush);
+            public void runBeforeNextSelect(BeforeNextSelect work) {
+                loop.runBeforeNextSelect(work);
             }
 
             @Override

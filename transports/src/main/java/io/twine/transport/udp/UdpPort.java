@@ -3,11 +3,11 @@ package io.twine.transport.udp;
 import io.twine.protocol.DatagramProtocol;
 import io.twine.protocol.DatagramTransport;
 import io.twine.reactor.UdpOptions;
+import io.twine.reactor.spi.BeforeNextSelect;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.IoHandler;
 import io.twine.reactor.spi.Labelled;
 import io.twine.reactor.spi.LoopMonitor;
-import io.twine.reactor.spi.PendingFlush;
 import io.twine.reactor.spi.Registration;
 import io.twine.reactor.spi.ShutdownParticipant;
 import io.twine.reactor.spi.TransportLoop;
@@ -47,7 +47,7 @@ import java.util.function.Function;
  *
  * <p>Thread: loop only.
  */
-final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, ShutdownParticipant, Labelled {
+final class UdpPort implements DatagramTransport, IoHandler, BeforeNextSelect, ShutdownParticipant, Labelled {
 
     /** Datagrams read per readiness event at most, so one busy port cannot starve the others. */
     static final int MAX_DATAGRAMS_PER_EVENT = 32;
@@ -208,7 +208,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
 
     /** Called by the loop after {@link #stopListening()}: sends what it can, closes if nothing is left. */
     @Override
-    public void flush() {
+    public void runBeforeSelect() {
         drainQueue();
     }
 
@@ -366,7 +366,7 @@ final class UdpPort implements DatagramTransport, IoHandler, PendingFlush, Shutd
         updateInterest();
         // Close from the loop, after the current callback: stopProtocol never runs inside another
         // callback of the same protocol, and queued datagrams get their chance to leave.
-        loop.requestFlush(this);
+        loop.runBeforeNextSelect(this);
     }
 
     @Override

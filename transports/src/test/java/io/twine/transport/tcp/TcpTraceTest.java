@@ -77,7 +77,7 @@ class TcpTraceTest {
                     steps.add("read" + cb.bytesIn() + (cb.bytesOut() > 0 ? "+write" + cb.bytesOut() : "")
                             + "@" + iteration.number());
                     assertTrue(cb.connection().contains(" <-> 127.0.0.1:"), cb.connection());
-                } else if (echoConnection && cb.kind() == CallbackKind.FLUSH && cb.bytesOut() > 0) {
+                } else if (echoConnection && cb.kind() == CallbackKind.BEFORE_SELECT && cb.bytesOut() > 0) {
                     steps.add("write" + cb.bytesOut() + "@" + iteration.number());
                 }
             }

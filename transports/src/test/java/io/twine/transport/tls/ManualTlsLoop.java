@@ -1,8 +1,8 @@
 package io.twine.transport.tls;
 
 import io.twine.reactor.Scheduler;
+import io.twine.reactor.spi.BeforeNextSelect;
 import io.twine.reactor.spi.ChunkPool;
-import io.twine.reactor.spi.PendingFlush;
 import io.twine.testing.ManualClock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,8 +37,8 @@ final class ManualTlsLoop implements TlsLoop {
     }
 
     @Override
-    public void requestFlush(PendingFlush flush) {
-        pending.add(flush::flush);
+    public void runBeforeNextSelect(BeforeNextSelect work) {
+        pending.add(work::runBeforeSelect);
     }
 
     @Override
