@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param connectionsOpen connections open now
  * @param connectionsAccepted connections accepted by listeners
  * @param connectionsConnected outgoing connections established
+ * @param connectionsRefused connections a listener accepted and closed at once, because its port's
+ *     connection limit was reached (never counted as open or closed)
+ * @param acceptFailures accepts that failed (out of descriptors, most often), each followed by a
+ *     back-off during which the listener does not accept
  * @param closedByReason connections closed, by {@link Reason.Kind}; every kind is present
  * @param longestIterationNanos the longest one iteration kept the loop busy (its select wait not
  *     counted): the worst delay the loop added to every other connection
@@ -34,7 +38,8 @@ import java.util.Objects;
  */
 public record LoopMetrics(long iterations, long selectNanos, long busyNanos, long readyKeys, long beforeSelectRuns,
         long timersFired, long tasksRun, long bytesIn, long bytesOut, long connectionsOpen,
-        long connectionsAccepted, long connectionsConnected, Map<Reason.Kind, Long> closedByReason,
+        long connectionsAccepted, long connectionsConnected, long connectionsRefused, long acceptFailures,
+        Map<Reason.Kind, Long> closedByReason,
         long longestIterationNanos, long slowCallbacks) {
 
     /** Copies {@code closedByReason} into an unmodifiable map holding every kind. */

@@ -123,7 +123,7 @@ public final class ReactorMetricsBean implements ReactorMetricsMXBean {
     }
 
     private static LoopMetrics empty() {
-        return new LoopMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), 0, 0);
+        return new LoopMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), 0, 0);
     }
 
     @Override
@@ -196,6 +196,16 @@ public final class ReactorMetricsBean implements ReactorMetricsMXBean {
     @Override
     public long getConnectionsConnected() {
         return snapshot().connectionsConnected();
+    }
+
+    @Override
+    public long getConnectionsRefused() {
+        return snapshot().connectionsRefused();
+    }
+
+    @Override
+    public long getAcceptFailures() {
+        return snapshot().acceptFailures();
     }
 
     @Override

@@ -51,6 +51,12 @@ public interface ReactorMetricsMXBean {
     /** Outgoing connections established. */
     long getConnectionsConnected();
 
+    /** Connections closed at once because a listener's connection limit was reached. */
+    long getConnectionsRefused();
+
+    /** Accepts that failed (out of descriptors, most often), each followed by a back-off. */
+    long getAcceptFailures();
+
     /** Connections closed, for any reason. */
     long getConnectionsClosed();
 

@@ -54,6 +54,8 @@ public final class LoopMonitor {
     private long bytesOut;
     private long connectionsAccepted;
     private long connectionsConnected;
+    private long connectionsRefused;
+    private long acceptFailures;
     private final long[] closedByKind = new long[Reason.Kind.values().length];
     private long longestIterationNanos;
     private long slowCallbacks;
@@ -255,6 +257,16 @@ public final class LoopMonitor {
         }
     }
 
+    /** A listener closed an accepted connection at once: its port's connection limit was reached. */
+    public void connectionRefused() {
+        connectionsRefused++;
+    }
+
+    /** A listener's accept failed (out of descriptors, most often); it backs off before it tries again. */
+    public void acceptFailed() {
+        acceptFailures++;
+    }
+
     /**
      * A connection made since {@link #connectionOpened} has closed, after carrying {@code in} and
      * {@code out} bytes.
@@ -378,7 +390,8 @@ public final class LoopMonitor {
         }
         long open = connectionsAccepted + connectionsConnected - closedTotal;
         return new LoopMetrics(iterations, selectNanos + openWait(now), busyNanos + busyNow, readyKeys, beforeSelectRuns,
-                timersFired, tasksRun, bytesIn, bytesOut, open, connectionsAccepted, connectionsConnected, closed,
+                timersFired, tasksRun, bytesIn, bytesOut, open, connectionsAccepted, connectionsConnected,
+                connectionsRefused, acceptFailures, closed,
                 Math.max(longestIterationNanos, busyNow), slowCallbacks);
     }
 

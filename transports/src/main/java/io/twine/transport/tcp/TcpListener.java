@@ -63,11 +63,6 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     /** Null: build each connection here. Else: give each accepted channel to another loop (a group's hand-off). */
     private final java.util.function.Consumer<SocketChannel> handOff;
 
-    // Counters for tests and metrics: what accepting cost over the port's life.
-    long acceptAttempts;
-    long acceptFailures;
-    long refusedOverLimit;
-
     private TcpListener(TransportLoop loop, ServerSocketChannel server, Factory factory, TcpOptions options,
             java.util.function.Consumer<SocketChannel> handOff) throws IOException {
         this.handOff = handOff;
@@ -118,11 +113,10 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     public void ready(int readyOps) {
         for (int i = 0; i < MAX_ACCEPTS_PER_EVENT && listening; i++) {
             SocketChannel channel;
-            acceptAttempts++;
             try {
                 channel = server.accept();
             } catch (IOException e) {
-                acceptFailures++;
+                loop.monitor().acceptFailed();
                 backOff(e);
                 return;
             }
@@ -171,7 +165,7 @@ final class TcpListener implements ListeningPort, IoHandler, ShutdownParticipant
     }
 
     private void refuseOverLimit(SocketChannel channel, int limit) {
-        refusedOverLimit++;
+        loop.monitor().connectionRefused();
         if (!refusing) {
             refusing = true;
             loop.reportError("refusing connections on " + host + ": the limit of " + limit

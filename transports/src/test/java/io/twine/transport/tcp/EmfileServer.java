@@ -4,6 +4,7 @@ import io.twine.protocol.Factory;
 import io.twine.protocol.ListeningPort;
 import io.twine.reactor.Reactor;
 import io.twine.reactor.TcpOptions;
+import io.twine.reactor.observe.LoopMetrics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -13,7 +14,8 @@ import java.time.Duration;
 /**
  * An echo server for {@link DescriptorExhaustionTest}, run in a child JVM whose open-file limit
  * the test has lowered. It answers commands on standard input, one line each:
- * {@code stats} prints its accept counters now, {@code stats-after MS} prints them after MS
+ * {@code stats} prints its loop's counters now (turns of the loop,
+ * failed accepts, error reports, open connections), {@code stats-after MS} prints them after MS
  * milliseconds of its own clock, {@code quit} stops it.
  */
 public final class EmfileServer {
@@ -35,7 +37,8 @@ public final class EmfileServer {
         System.out.println("listening " + ((InetSocketAddress) port.getHost()).getPort());
         System.out.flush();
         Runnable printStats = () -> {
-            System.out.println("stats attempts=" + port.acceptAttempts + " failures=" + port.acceptFailures
+            LoopMetrics metrics = reactor.metrics();
+            System.out.println("stats iterations=" + metrics.iterations() + " failures=" + metrics.acceptFailures()
                     + " reports=" + acceptReports[0] + " open=" + port.openConnections()
                     + " listening=" + port.isListening());
             System.out.flush();

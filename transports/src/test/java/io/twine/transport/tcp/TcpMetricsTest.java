@@ -76,6 +76,8 @@ class TcpMetricsTest {
             LoopMetrics metrics = rt.call(rt.reactor()::metrics);
             assertEquals(3, metrics.connectionsAccepted());
             assertEquals(1, metrics.connectionsConnected());
+            assertEquals(0, metrics.connectionsRefused());
+            assertEquals(0, metrics.acceptFailures());
             assertEquals(0, metrics.connectionsOpen());
             assertEquals(4, metrics.connectionsClosed());
             assertEquals(3, metrics.closed(Reason.Kind.CLOSED_BY_PEER));
@@ -90,6 +92,8 @@ class TcpMetricsTest {
             assertEquals(metrics.bytesIn(), server.getAttribute(name, "BytesIn"));
             assertEquals(metrics.bytesOut(), server.getAttribute(name, "BytesOut"));
             assertEquals(4L, server.getAttribute(name, "ConnectionsClosed"));
+            assertEquals(0L, server.getAttribute(name, "ConnectionsRefused"));
+            assertEquals(0L, server.getAttribute(name, "AcceptFailures"));
         }
     }
 }

@@ -455,7 +455,7 @@ class TcpReliabilityTest {
                 }
             }
             assertEquals(2, servers.size());
-            assertEquals(3L, (long) rt.call(() -> ((TcpListener) port).refusedOverLimit));
+            assertEquals(3L, (long) rt.call(() -> reactor.metrics().connectionsRefused()));
             assertEquals(1, reported.size(), reported.toString());
             assertTrue(reported.get(0).contains("limit of 2 open connections"), reported.get(0));
         }
