@@ -20,6 +20,7 @@ module io.twine.reactor {
     exports io.twine.protocol.blocking;
     exports io.twine.protocol.policies;
     exports io.twine.testing;
+    exports io.twine.testing.sim;
     exports io.twine.reactor.spi to io.twine.transports;
 
     // A Reactor opens sockets with the drivers the transports module provides.
