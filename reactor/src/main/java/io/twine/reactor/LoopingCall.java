@@ -4,6 +4,8 @@ import io.twine.reactor.spi.Failures;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Runs a task again and again, every interval, on a {@link Scheduler} (Twisted's
@@ -20,9 +22,25 @@ import java.util.concurrent.CompletableFuture;
  * each run how many intervals passed since its last run (1 when none were missed), as Twisted's
  * {@code LoopingCall.withCount} does.
  *
+ * <p><b>Tasks that return a future.</b> A task made with {@link #awaiting} returns a
+ * {@link CompletionStage}; the next run is scheduled only when it completes, at the first point of
+ * the grid after that (Twisted's task returning a {@code Deferred}), so a slow run never overlaps
+ * the next one. A future that fails stops the loop and fails the future {@link #start} returned
+ * with what it failed with (unwrapped from a {@link CompletionException}); it is not reported
+ * anywhere else, as Twisted hands it to that {@code Deferred} alone, so keep and watch the future
+ * {@code start} returns. A future may complete on any thread: when the scheduler is an
+ * {@link EventLoop} and the future completes on another thread, the loop goes on from a task
+ * queued with {@link EventLoop#callFromThread}; with any other scheduler, complete it on the
+ * thread that owns the scheduler.
+ *
  * <p>A task that throws stops the loop: the future {@link #start} returned completes with the
  * exception, which then goes on to whoever ran the task (the scheduler's error reporting, or the
  * caller of {@code start} for a first run made at once).
+ *
+ * <p><b>Stopping during a run</b> (from the task, or while its future is pending): no further run
+ * is scheduled, and the future {@code start} returned completes when the run has finished, with
+ * the run's failure if it fails, as Twisted's does. So when that future completes, no run of this
+ * start is still going on.
  *
  * <p>Thread: loop only, like the scheduler.
  */
@@ -35,9 +53,17 @@ public final class LoopingCall {
         void run(long intervals);
     }
 
+    /** A repeating task that returns a future; the next run waits until it completes. */
+    @FunctionalInterface
+    public interface AsyncTask {
+        /** @return the run's outcome; null means it finished already, as if completed */
+        CompletionStage<?> run();
+    }
+
     private final Scheduler scheduler;
     private final Runnable task;
     private final CountingTask countingTask;
+    private final AsyncTask asyncTask;
     private final Runnable tick = this::tick;
 
     private boolean running;
@@ -48,6 +74,8 @@ public final class LoopingCall {
     private long startTime;
     /** The index on the grid of the last run: -1 before a first run "now", 0 before one an interval later. */
     private long lastIndex;
+    /** The generation whose run is going on (the task, or its future, has not finished), or -1. */
+    private long runningGeneration = -1;
     private DelayedCall next;
     private CompletableFuture<Void> whenStopped;
     private long runs;
@@ -55,18 +83,27 @@ public final class LoopingCall {
 
     /** A looping call of {@code task}; it does nothing until {@link #start}. */
     public LoopingCall(Scheduler scheduler, Runnable task) {
-        this(scheduler, Objects.requireNonNull(task, "task"), null);
+        this(scheduler, Objects.requireNonNull(task, "task"), null, null);
     }
 
-    private LoopingCall(Scheduler scheduler, Runnable task, CountingTask countingTask) {
+    private LoopingCall(Scheduler scheduler, Runnable task, CountingTask countingTask, AsyncTask asyncTask) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.task = task;
         this.countingTask = countingTask;
+        this.asyncTask = asyncTask;
     }
 
     /** A looping call that tells {@code task} how many intervals passed since its last run. */
     public static LoopingCall withCount(Scheduler scheduler, CountingTask task) {
-        return new LoopingCall(scheduler, null, Objects.requireNonNull(task, "task"));
+        return new LoopingCall(scheduler, null, Objects.requireNonNull(task, "task"), null);
+    }
+
+    /**
+     * A looping call of a task that returns a future: each next run is scheduled only once the
+     * last run's future has completed, and a failed future stops the loop (see the class comment).
+     */
+    public static LoopingCall awaiting(Scheduler scheduler, AsyncTask task) {
+        return new LoopingCall(scheduler, null, null, Objects.requireNonNull(task, "task"));
     }
 
     /** Starts with a first run at once; see {@link #start(Duration, boolean)}. */
@@ -78,8 +115,9 @@ public final class LoopingCall {
      * Starts running the task every {@code interval}: the first run at once when {@code now},
      * else one interval from now. An interval of zero runs it once per turn of the loop.
      *
-     * @return a future completed when {@link #stop()} is called, or completed with what the task
-     *     threw, which also stops the loop
+     * @return a future completed when {@link #stop()} is called (once a run going on then has
+     *     finished), or completed with what the task threw or its future failed with, which also
+     *     stops the loop
      * @throws IllegalStateException if it is already running
      * @throws IllegalArgumentException if {@code interval} is negative
      */
@@ -109,8 +147,9 @@ public final class LoopingCall {
     }
 
     /**
-     * Stops the loop: no more runs; the future {@link #start} returned completes. May be called
-     * from the task itself.
+     * Stops the loop: no more runs; the future {@link #start} returned completes, at once or, when
+     * a run is going on (called from the task, or while the task's future is pending), when that
+     * run has finished.
      *
      * @throws IllegalStateException if it is not running
      */
@@ -118,6 +157,7 @@ public final class LoopingCall {
         if (!running) {
             throw new IllegalStateException("this looping call is not running");
         }
+        boolean runGoingOn = runningGeneration == generation;
         running = false;
         generation++;
         if (next != null) {
@@ -126,7 +166,30 @@ public final class LoopingCall {
         }
         CompletableFuture<Void> future = whenStopped;
         whenStopped = null;
-        future.complete(null);
+        if (!runGoingOn) {
+            future.complete(null);
+        }  // else the run completes it when it finishes
+    }
+
+    /**
+     * Restarts the interval from now (Twisted's {@code LoopingCall.reset}): the run that was
+     * planned is skipped, and the grid starts again, so the next run comes one interval from now.
+     * Called while a run is going on (from the task, or while its future is pending), the grid
+     * restarts all the same and the next run comes at its first point after the run has
+     * finished; Twisted ignores a reset then, twine does not drop it.
+     *
+     * @throws IllegalStateException if it is not running
+     */
+    public void reset() {
+        if (!running) {
+            throw new IllegalStateException("this looping call is not running");
+        }
+        startTime = scheduler.now();
+        lastIndex = 0;
+        if (next != null) {
+            next.cancel();
+            scheduleAfter(startTime);
+        }
     }
 
     /** True between {@link #start} and {@link #stop()} (or a failure of the task). */
@@ -158,30 +221,72 @@ public final class LoopingCall {
             intervals = index - lastIndex;
             lastIndex = index;
         }
-        // Never fewer than one: the scheduler never runs a call early.
-        if (intervals > 0) {
-            missedRuns += intervals - 1;
-            runs++;
-            try {
-                if (countingTask != null) {
-                    countingTask.run(intervals);
-                } else {
-                    task.run();
-                }
-            } catch (RuntimeException | Error e) {
-                Failures.rethrowIfFatal(e);  // the loop ends; no state worth keeping
-                if (running && generation == runGeneration) {
-                    running = false;
-                    generation++;
-                    CompletableFuture<Void> future = whenStopped;
-                    whenStopped = null;
-                    future.completeExceptionally(e);
-                }
-                throw e;
-            }
-        }
-        if (running && generation == runGeneration) {
+        if (intervals <= 0) {  // never: the scheduler never runs a call early, and reset() replans
             scheduleAfter(scheduler.now());
+            return;
+        }
+        missedRuns += intervals - 1;
+        runs++;
+        CompletableFuture<Void> owner = whenStopped;
+        runningGeneration = runGeneration;
+        CompletionStage<?> outcome;
+        try {
+            outcome = runTask(intervals);
+        } catch (RuntimeException | Error e) {
+            Failures.rethrowIfFatal(e);  // the loop ends; no state worth keeping
+            runFinished(runGeneration, owner, e);
+            throw e;
+        }
+        if (outcome == null) {
+            runFinished(runGeneration, owner, null);
+        } else {
+            outcome.whenComplete((ignored, failure) -> onSchedulerThread(() -> runFinished(runGeneration, owner, failure)));
+        }
+    }
+
+    private CompletionStage<?> runTask(long intervals) {
+        if (asyncTask != null) {
+            return asyncTask.run();
+        }
+        if (countingTask != null) {
+            countingTask.run(intervals);
+        } else {
+            task.run();
+        }
+        return null;
+    }
+
+    /**
+     * The run of {@code runGeneration} has finished, with {@code failure} or not: schedules the
+     * next run if nothing stopped or restarted the loop meanwhile, else completes the future of
+     * the start it belonged to, which {@link #stop()} left to this run.
+     */
+    private void runFinished(long runGeneration, CompletableFuture<Void> owner, Throwable failure) {
+        if (runningGeneration == runGeneration) {
+            runningGeneration = -1;
+        }
+        boolean current = running && generation == runGeneration;
+        if (failure != null) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (current) {
+                running = false;
+                generation++;
+                whenStopped = null;
+            }
+            owner.completeExceptionally(cause);
+        } else if (current) {
+            scheduleAfter(scheduler.now());
+        } else {
+            owner.complete(null);  // stopped during this run: stop() left its start's future to the run
+        }
+    }
+
+    /** Runs {@code step} now if this is the scheduler's thread, else hands it to the loop's. */
+    private void onSchedulerThread(Runnable step) {
+        if (scheduler instanceof EventLoop && !((EventLoop) scheduler).isInLoopThread()) {
+            ((EventLoop) scheduler).callFromThread(step);
+        } else {
+            step.run();
         }
     }
 
@@ -196,7 +301,7 @@ public final class LoopingCall {
 
     @Override
     public String toString() {
-        return "LoopingCall[" + (countingTask != null ? countingTask : task) + ", "
+        return "LoopingCall[" + (asyncTask != null ? asyncTask : countingTask != null ? countingTask : task) + ", "
                 + (running ? "every " + interval : "stopped") + ", runs=" + runs + ", missed=" + missedRuns + "]";
     }
 }
