@@ -22,7 +22,8 @@ import java.util.Objects;
  * <p><b>Limits.</b> A line longer than {@link #getMaxLength()} bytes (default 16,384; the
  * delimiter does not count) is never delivered: {@link #lineLengthExceeded(int)} is called
  * instead, which by default closes the connection with a {@link Reason.Kind#LIMIT_EXCEEDED}
- * reason. A line of exactly the maximum is accepted, whatever the chunking. Between reads this
+ * reason; an override that keeps the connection skips that line alone and goes on with the next
+ * one. A line of exactly the maximum is accepted, whatever the chunking. Between reads this
  * protocol holds at most the maximum length plus the delimiter's length minus one bytes, whatever
  * the peer sends (more only while paused: the rest of the read that paused it).
  *
@@ -65,6 +66,13 @@ public abstract class ByteLineReceiver extends FrameReceiver {
     private boolean inLineCallback;
     /** {@code setLineMode(rawInput)} was called: the raw handler's leftovers are parsed as lines. */
     private boolean handedBack;
+    /** While {@code lineReceived} or {@code lineLengthExceeded} runs: the buffer being parsed; else null. */
+    private ByteBuffer callbackInput;
+    /** The bytes of {@code callbackInput} after what the running callback was given. */
+    private int restStart;
+    private int restEnd;
+    /** {@link #clearLineBuffer()} took those bytes: parsing goes on with the next read. */
+    private boolean restCleared;
 
     protected ByteLineReceiver() {
         setMaxLength(DEFAULT_MAX_LENGTH);
@@ -91,13 +99,55 @@ public abstract class ByteLineReceiver extends FrameReceiver {
     /**
      * A line longer than the maximum arrived (or began to: {@code length} is then what has been
      * seen so far, already too long). It will not be delivered. The default closes the connection
-     * with a {@link Reason.Kind#LIMIT_EXCEEDED} reason naming both lengths. An override that
-     * keeps the connection open makes this protocol skip to the next delimiter and go on, still
-     * holding no more than the limit.
+     * with a {@link Reason.Kind#LIMIT_EXCEEDED} reason naming both lengths (Twisted's closes too).
+     *
+     * <p><b>An override that keeps the connection open</b> (it does not close the transport)
+     * makes this protocol drop exactly that line: its bytes up to and including its delimiter,
+     * those that have not arrived yet too, still holding no more than the limit meanwhile. Parsing
+     * resumes with the line after it, and lines after it that are already here, in the same read,
+     * are delivered as usual. This is deliberately stricter than Twisted's {@code LineReceiver},
+     * whose hook gets the long line together with everything buffered after it, all of it
+     * dropped, and which after a long line whose delimiter has not arrived yet resumes in the
+     * middle of that line, delivering its tail as if it were a line: in twine a line never begins
+     * inside another one. The hook gets the length, not the bytes, since they are never held; it
+     * may call {@link #clearLineBuffer()} to drop the bytes after the long line as well.
      */
     public void lineLengthExceeded(int length) {
         transport.loseConnection(Reason.limitExceeded("line of " + length
                 + (discarding ? "+" : "") + " bytes is longer than the limit of " + maxLength + " bytes"));
+    }
+
+    /**
+     * Drops the bytes received but not yet parsed and returns them (Twisted's
+     * {@code clearLineBuffer}); the lines in them are never delivered. Called from
+     * {@code lineReceived}, that is everything after the current line's delimiter, the rest of the
+     * current read included, so no further line of it is delivered; from
+     * {@code lineLengthExceeded}, everything after the bytes of the too-long line skipped so far;
+     * from elsewhere (a timer, another connection's callback), what is held between reads: an
+     * unfinished line, or lines held while paused. From {@code rawDataReceived} it returns
+     * nothing: the raw handler was given every byte there was.
+     *
+     * <p>Parsing goes on with the next bytes read, in the mode this protocol is in then (a line
+     * too long that was being skipped is still skipped to its end). Loop-only.
+     *
+     * @return a copy of the dropped bytes, possibly empty; the caller owns it
+     */
+    public final byte[] clearLineBuffer() {
+        if (callbackInput != null) {
+            byte[] rest = new byte[restEnd - restStart];
+            // A view, since the line being delivered has the buffer's limit set at its end.
+            ByteBuffer view = callbackInput.duplicate();
+            view.limit(restEnd).position(restStart);
+            view.get(rest);
+            restStart = restEnd;
+            restCleared = true;
+            return rest;
+        }
+        if (rawInput != null) {
+            return new byte[0];
+        }
+        searched = 0;
+        return takeHeld();
     }
 
     /** Sends {@code line} followed by the delimiter. The transport copies both. */
@@ -248,18 +298,20 @@ public abstract class ByteLineReceiver extends FrameReceiver {
         int next = end + delimiter.length;
         if (length > maxLength) {
             in.position(next);
-            lineLengthExceeded(length);
+            lineTooLong(in, length);
             return;
         }
         int limit = in.limit();
         in.limit(end);
         inLineCallback = true;
+        enterCallback(in, next, limit);
         try {
             lineReceived(in);
         } finally {
             inLineCallback = false;
+            callbackInput = null;
         }
-        in.limit(limit).position(next);
+        in.limit(limit).position(restCleared ? limit : next);
     }
 
     /** The line being read is already longer than the limit: keep only what may begin its delimiter. */
@@ -267,7 +319,27 @@ public abstract class ByteLineReceiver extends FrameReceiver {
         in.position(in.limit() - (delimiter.length - 1));
         searched = 0;
         discarding = true;
-        lineLengthExceeded(seen);
+        lineTooLong(in, seen);
+    }
+
+    /** Tells {@link #lineLengthExceeded}, whose {@code clearLineBuffer} may take the rest of {@code in}. */
+    private void lineTooLong(ByteBuffer in, int length) {
+        enterCallback(in, in.position(), in.limit());
+        try {
+            lineLengthExceeded(length);
+        } finally {
+            callbackInput = null;
+        }
+        if (restCleared) {
+            in.position(in.limit());
+        }
+    }
+
+    private void enterCallback(ByteBuffer in, int restFrom, int restTo) {
+        callbackInput = in;
+        restStart = restFrom;
+        restEnd = restTo;
+        restCleared = false;
     }
 
     /** Discarding a too-long line: drop bytes up to and including the next delimiter. */

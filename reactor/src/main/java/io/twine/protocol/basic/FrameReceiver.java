@@ -81,7 +81,15 @@ public abstract class FrameReceiver extends Protocol implements Producer {
     /**
      * More than {@link #getMaxFrameLength()} bytes are waiting and the decode step still needs
      * more. The default closes the connection with a {@link Reason.Kind#LIMIT_EXCEEDED} reason
-     * naming both figures. The bytes held are dropped once this returns.
+     * naming both figures.
+     *
+     * <p>The bytes held are dropped once this returns, whether or not the connection stays open.
+     * An override that keeps it open gets the decode step called with the next bytes read, which
+     * may lie in the middle of the frame that was too long: a format that can find the start of
+     * its next frame (a delimiter, a length) should rather skip the frame in its decode step, as
+     * {@link ByteLineReceiver}, the {@link IntNStringReceiver}s and {@link NetstringReceiver} do,
+     * so that this is never called for them. This is how Twisted's {@code LineReceiver} goes on
+     * after a line without a delimiter that is too long.
      */
     protected void frameLengthExceeded(int buffered) {
         transport.loseConnection(Reason.limitExceeded(buffered + " bytes received without a complete frame, more than "
@@ -116,6 +124,19 @@ public abstract class FrameReceiver extends Protocol implements Producer {
     /** Bytes held between reads: the start of an unfinished frame, or frames waiting while paused. */
     public final int bufferedBytes() {
         return held.remaining();
+    }
+
+    /**
+     * Returns a copy of the bytes held between reads and holds nothing from now on. Outside the
+     * decode step only: during it, the bytes not consumed yet are the decode step's {@code in}.
+     */
+    final byte[] takeHeld() {
+        if (decoding) {
+            throw new IllegalStateException("takeHeld from inside decodeFrame");
+        }
+        byte[] taken = new byte[held.remaining()];
+        held.get(taken);
+        return taken;
     }
 
     private void decodeWhileReady(ByteBuffer in) {

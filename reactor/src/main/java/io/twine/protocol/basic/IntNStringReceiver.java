@@ -59,7 +59,15 @@ public abstract class IntNStringReceiver extends FrameReceiver {
 
     /**
      * A prefix announced a message of {@code length} bytes, more than the maximum. The default
-     * closes the connection with a {@link Reason.Kind#LIMIT_EXCEEDED} reason naming both.
+     * closes the connection with a {@link Reason.Kind#LIMIT_EXCEEDED} reason naming both
+     * (Twisted's closes too).
+     *
+     * <p>An override that keeps the connection open makes this protocol skip that message: its
+     * {@code length} bytes are dropped as they arrive, never held, and parsing resumes at the
+     * prefix after them. This is deliberately different from Twisted's
+     * {@code IntNStringReceiver}, which keeps the refused prefix at the head of its buffer, so
+     * that every later read calls the hook again for the same message while the buffer grows
+     * without bound.
      */
     public void lengthLimitExceeded(long length) {
         transport.loseConnection(Reason.limitExceeded("message of " + length

@@ -16,8 +16,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p><b>Limits.</b> A length above {@link #getMaxLength()} (default 99,999) is caught as soon as
  * its digits pass the limit, before the colon: {@link #lengthLimitExceeded(long)} is called,
- * which by default closes the connection with a {@link Reason.Kind#LIMIT_EXCEEDED} reason.
- * Either way the stream cannot be resynchronised, so nothing more is parsed. Between reads this
+ * which by default closes the connection with a {@link Reason.Kind#LIMIT_EXCEEDED} reason. An
+ * override that keeps the connection makes this protocol skip that message (the rest of its
+ * digits, its bytes, its comma) without holding it, and go on with the next. Between reads this
  * protocol holds at most the maximum length plus the comma (more only while paused: the rest of
  * the read that paused it).
  *
@@ -51,6 +52,11 @@ public abstract class NetstringReceiver extends FrameReceiver {
     private boolean colonSeen;
     /** The peer broke the format or a limit: ignore everything it sends from now on. */
     private boolean broken;
+    /** The message being read is over the limit and its handler kept the connection: skip it. */
+    private boolean refusing;
+
+    /** More digits than this cannot be a length anyone means (10^18 bytes), and would overflow. */
+    private static final int MAX_DIGITS = 18;
 
     protected NetstringReceiver() {
         setMaxLength(DEFAULT_MAX_LENGTH);
@@ -64,9 +70,16 @@ public abstract class NetstringReceiver extends FrameReceiver {
     public abstract void stringReceived(ByteBuffer message);
 
     /**
-     * A length above the maximum arrived ({@code length} is its value so far, already too big).
-     * The default closes the connection with a {@link Reason.Kind#LIMIT_EXCEEDED} reason.
-     * Nothing more is parsed either way.
+     * A length above the maximum arrived ({@code length} is its value so far, already too big:
+     * the rest of its digits may still be on the way). The default closes the connection with a
+     * {@link Reason.Kind#LIMIT_EXCEEDED} reason, and nothing more is parsed.
+     *
+     * <p>An override that keeps the connection open makes this protocol skip that message: it
+     * reads the rest of the length, drops that many bytes as they arrive (never holding them),
+     * checks the comma after them, and goes on with the next netstring. A malformed byte on the
+     * way (a non-digit in the length, no comma) still closes the connection as a broken peer, and
+     * so does a length of more than 18 digits. Twisted's {@code NetstringReceiver} has no such
+     * hook: a length over its limit is a parse error that always closes the connection.
      */
     public void lengthLimitExceeded(long length) {
         transport.loseConnection(Reason.limitExceeded("netstring length of at least " + length
@@ -146,6 +159,10 @@ public abstract class NetstringReceiver extends FrameReceiver {
             readLength(in);
             return;
         }
+        if (refusing) {
+            skipRefused(in);
+            return;
+        }
         int start = in.position();
         int end = start + (int) length;
         if (end >= in.limit()) {
@@ -156,9 +173,7 @@ public abstract class NetstringReceiver extends FrameReceiver {
             malformed("',' after the " + length + "-byte message", in.get(end));
             return;
         }
-        colonSeen = false;
-        length = 0;
-        digits = 0;
+        nextMessage();
         int limit = in.limit();
         in.limit(end);
         stringReceived(in);
@@ -184,14 +199,45 @@ public abstract class NetstringReceiver extends FrameReceiver {
                 malformed("no leading zero in the length", b);
                 return;
             }
+            if (digits == MAX_DIGITS) {
+                broken = true;
+                transport.loseConnection(Reason.limitExceeded("netstring length of more than " + MAX_DIGITS + " digits"));
+                return;
+            }
             length = length * 10 + (b - '0');
             digits++;
-            if (length > maxLength) {
-                broken = true;
+            if (length > maxLength && !refusing) {
+                refusing = true;
                 lengthLimitExceeded(length);
+                if (isClosing()) {
+                    broken = true;
+                }
                 return;
             }
         }
+    }
+
+    /** Drops the bytes of a refused message as they arrive, then checks its comma. */
+    private void skipRefused(ByteBuffer in) {
+        int skipped = (int) Math.min(length, in.remaining());
+        in.position(in.position() + skipped);
+        length -= skipped;
+        if (length > 0 || !in.hasRemaining()) {
+            return;
+        }
+        byte b = in.get();
+        if (b != COMMA) {
+            malformed("',' after the refused message", b);
+            return;
+        }
+        nextMessage();
+    }
+
+    private void nextMessage() {
+        colonSeen = false;
+        refusing = false;
+        length = 0;
+        digits = 0;
     }
 
     private void malformed(String expected, byte got) {
@@ -209,7 +255,8 @@ public abstract class NetstringReceiver extends FrameReceiver {
 
     @Override
     public String toString() {
-        return getClass().getName() + "[maxLength=" + maxLength + (colonSeen ? ", reading a " + length + "-byte message" : "")
+        return getClass().getName() + "[maxLength=" + maxLength
+                + (colonSeen ? (refusing ? ", skipping " + length + " bytes of a refused message" : ", reading a " + length + "-byte message") : "")
                 + (broken ? ", broken" : "") + ", buffered=" + bufferedBytes() + "]";
     }
 }

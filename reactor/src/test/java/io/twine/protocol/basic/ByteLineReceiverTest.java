@@ -177,6 +177,64 @@ class ByteLineReceiverTest {
         }
     }
 
+    @Test
+    void aLongLineIsDroppedUpToItsDelimiterNotItsTailDeliveredAsALine() {
+        // Twisted would drop what was buffered and then deliver "tail" as a line.
+        Recorder recorder = connected("\r\n", 10, true);
+        recorder.dataReceived(ByteBuffer.wrap("x".repeat(40).getBytes(ISO_8859_1)));
+        recorder.dataReceived(ByteBuffer.wrap("tail\r\nnext\r\n".getBytes(ISO_8859_1)));
+        assertEquals(List.of("next"), recorder.lines);
+        assertEquals(List.of(39), recorder.exceeded);
+    }
+
+    @Test
+    void clearLineBufferFromLineLengthExceededDropsWhatFollowsTheLongLine() {
+        List<String> cleared = new ArrayList<>();
+        Recorder recorder = new Recorder("\n", 4, true) {
+            @Override
+            public void lineLengthExceeded(int length) {
+                super.lineLengthExceeded(length);
+                cleared.add(new String(clearLineBuffer(), ISO_8859_1));
+            }
+        };
+        new StringTransport().connect(recorder);
+        recorder.dataReceived(ByteBuffer.wrap("ok\ntoo long\nlost\n".getBytes(ISO_8859_1)));
+        recorder.dataReceived(ByteBuffer.wrap("way too lo".getBytes(ISO_8859_1)));
+        recorder.dataReceived(ByteBuffer.wrap("ng\nkept\n".getBytes(ISO_8859_1)));
+        assertEquals(List.of("ok", "kept"), recorder.lines);
+        assertEquals(List.of(8, 10), recorder.exceeded);
+        // The second line is still being skipped after its hook: its tail "ng" is not a line.
+        assertEquals(List.of("lost\n", ""), cleared);
+    }
+
+    @Test
+    void clearLineBufferTakesLinesHeldWhilePausedAndNothingFromRawDataReceived() {
+        Recorder recorder = connected("\r\n", 100, false);
+        recorder.pauseProducing();
+        recorder.dataReceived(ByteBuffer.wrap("held\r\nlines\r\npart".getBytes(ISO_8859_1)));
+        assertEquals("held\r\nlines\r\npart", new String(recorder.clearLineBuffer(), ISO_8859_1));
+        recorder.resumeProducing();
+        recorder.dataReceived(ByteBuffer.wrap("fresh\r\n".getBytes(ISO_8859_1)));
+        assertEquals(List.of("fresh"), recorder.lines);
+
+        List<String> fromRaw = new ArrayList<>();
+        Recorder raw = new Recorder("\r\n", 100, false) {
+            @Override
+            public void lineReceived(ByteBuffer line) {
+                super.lineReceived(line);
+                setRawMode();
+            }
+
+            @Override
+            public void rawDataReceived(ByteBuffer data) {
+                fromRaw.add(clearLineBuffer().length + " cleared of " + data.remaining());
+            }
+        };
+        new StringTransport().connect(raw);
+        raw.dataReceived(ByteBuffer.wrap("head\r\nbody".getBytes(ISO_8859_1)));
+        assertEquals(List.of("0 cleared of 4"), fromRaw);
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5})
     void randomGarbageNeverThrowsAndNeverBuffersMoreThanTheLimit(long seed) {

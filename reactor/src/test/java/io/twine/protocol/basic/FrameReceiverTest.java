@@ -121,6 +121,26 @@ class FrameReceiverTest {
     }
 
     @Test
+    void anOverrideThatKeepsTheConnectionDropsWhatIsHeldAndDecodesTheNextRead() {
+        List<Integer> exceeded = new ArrayList<>();
+        Mixed protocol = new Mixed() {
+            @Override
+            protected void frameLengthExceeded(int buffered) {
+                exceeded.add(buffered);
+            }
+        };
+        new StringTransport().connect(protocol);
+        protocol.setMaxFrameLength(8);
+        protocol.dataReceived(ByteBuffer.wrap("+ok\n+123456789".getBytes(ISO_8859_1)));
+        assertEquals(List.of(10), exceeded);
+        assertEquals(0, protocol.bufferedBytes(), "nothing of the long frame is held");
+        assertTrue(protocol.transport().isConnected());
+        // The decode step starts afresh at the next read: here, at a frame of its own.
+        protocol.dataReceived(ByteBuffer.wrap("+next\n".getBytes(ISO_8859_1)));
+        assertEquals(List.of("ok", "next"), protocol.frames);
+    }
+
+    @Test
     void nothingIsDeliveredOnceTheTransportIsClosing() {
         Mixed protocol = new Mixed() {
             @Override

@@ -158,16 +158,18 @@ class IntNStringReceiverTest {
         assertThrows(IllegalArgumentException.class, () -> new Recorder(4, false).protocol.setMaxLength(-1));
     }
 
-    @Test
-    void overrideThatKeepsTheConnectionSkipsTheLongMessageAndGoesOn() {
-        byte[] stream = frame(2, "ok", "y".repeat(300), "next");
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4})
+    void overrideThatKeepsTheConnectionSkipsTheLongMessageAndGoesOn(int prefixLength) {
+        byte[] stream = frame(prefixLength, "ok", "y".repeat(prefixLength == 1 ? 200 : 300), "next");
         for (int[] cut : Chunking.everyWay(stream.length, 12)) {
-            Recorder recorder = new Recorder(2, true);
+            Recorder recorder = new Recorder(prefixLength, true);
             recorder.protocol.setMaxLength(10);
             Chunking.feed(recorder.protocol, stream, cut, true);
             assertEquals(List.of("ok", "next"), recorder.messages, () -> "cut " + Chunking.describe(cut));
-            assertEquals(List.of(300L), recorder.exceeded);
-            assertTrue(recorder.maxBuffered <= 10 + 2);
+            assertEquals(List.of(prefixLength == 1 ? 200L : 300L), recorder.exceeded, "once per refused message");
+            assertTrue(recorder.maxBuffered <= 10 + prefixLength);
+            assertTrue(recorder.transport().isConnected());
         }
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(60)
 class NetstringReceiverTest {
 
-    static final class Recorder extends NetstringReceiver {
+    static class Recorder extends NetstringReceiver {
         final List<String> messages = new ArrayList<>();
         int maxBuffered;
 
@@ -97,6 +97,45 @@ class NetstringReceiverTest {
         assertEquals(Reason.Kind.LIMIT_EXCEEDED, recorder.closeReason().kind());
         assertTrue(recorder.closeReason().message().contains("999999"), recorder.closeReason().message());
         assertEquals(0, recorder.bufferedBytes());
+    }
+
+    @Test
+    void overrideThatKeepsTheConnectionSkipsTheLongMessageAndGoesOn() {
+        byte[] stream = netstrings("ok", "y".repeat(1234), "next");
+        for (int[] cut : Chunking.everyWay(stream.length, 31)) {
+            List<Long> exceeded = new ArrayList<>();
+            Recorder recorder = new Recorder(10) {
+                @Override
+                public void lengthLimitExceeded(long length) {
+                    exceeded.add(length);
+                }
+            };
+            Chunking.feed(recorder, stream, cut, true);
+            assertEquals(List.of("ok", "next"), recorder.messages, () -> "cut " + Chunking.describe(cut));
+            assertEquals(List.of(12L), exceeded, "called once, as soon as the digits pass the limit");
+            assertTrue(recorder.maxBuffered <= 11, "buffered " + recorder.maxBuffered);
+            assertFalse(recorder.isBrokenPeer());
+            assertNull(recorder.closeReason());
+        }
+    }
+
+    @Test
+    void aRefusedMessageKeptOpenMustStillEndWithACommaAndHaveASaneLength() {
+        Recorder noComma = new Recorder(3) {
+            @Override
+            public void lengthLimitExceeded(long length) {}
+        };
+        noComma.dataReceived(ByteBuffer.wrap("5:hello;2:no,".getBytes(ISO_8859_1)));
+        assertEquals("malformed netstring: expected ',' after the refused message but got ';'", noComma.closeReason().message());
+        assertEquals(List.of(), noComma.messages);
+
+        Recorder endless = new Recorder(3) {
+            @Override
+            public void lengthLimitExceeded(long length) {}
+        };
+        endless.dataReceived(ByteBuffer.wrap("9".repeat(19).getBytes(ISO_8859_1)));
+        assertEquals(Reason.Kind.LIMIT_EXCEEDED, endless.closeReason().kind());
+        assertTrue(endless.isBrokenPeer());
     }
 
     @ParameterizedTest
