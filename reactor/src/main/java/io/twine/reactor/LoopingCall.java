@@ -53,13 +53,6 @@ public final class LoopingCall {
         void run(long intervals);
     }
 
-    /** A repeating task that returns a future; the next run waits until it completes. */
-    @FunctionalInterface
-    public interface AsyncTask {
-        /** @return the run's outcome; null means it finished already, as if completed */
-        CompletionStage<?> run();
-    }
-
     private final Scheduler scheduler;
     private final Runnable task;
     private final CountingTask countingTask;

@@ -44,6 +44,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -170,10 +171,20 @@ public final class Reactor implements EventLoop {
     private ArrayList<BeforeNextSelect> runningBeforeSelect = new ArrayList<>();
     /** Loop. */
     private final Set<ShutdownParticipant> participants = new LinkedHashSet<>();
-    /** Loop. */
+    /** Loop: the callWhenRunning calls, until the startup triggers' futures have completed. */
     private final List<Runnable> startupCalls = new ArrayList<>();
-    /** Loop. */
-    private final Map<ShutdownPhase, List<Runnable>> shutdownTriggers = new EnumMap<>(ShutdownPhase.class);
+    /** Loop: until run() runs them. */
+    private final List<AsyncTask> startupTriggers = new ArrayList<>();
+    /** Loop: the futures of the startup triggers, which the callWhenRunning calls and a stop wait for. */
+    private final AwaitedFutures startupFutures = new AwaitedFutures(this, failures);
+    /** Loop: true once the startup triggers' futures have completed and the callWhenRunning calls have run. */
+    private boolean started;
+    /** Loop: each phase's triggers, each a {@link Runnable} or an {@link AsyncTask}. */
+    private final Map<ShutdownPhase, List<Object>> shutdownTriggers = new EnumMap<>(ShutdownPhase.class);
+    /** Loop: while stopping, the phase whose triggers' futures the stop waits for; null while it waits for the startup triggers'. */
+    private ShutdownPhase stoppingPhase;
+    /** Loop: what the current step of a stop waits for. */
+    private AwaitedFutures awaited;
 
     /** Loop. */
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
@@ -244,11 +255,14 @@ public final class Reactor implements EventLoop {
         phase = Phase.RUNNING;
         monitor.loopStarted();
         try {
-            for (Runnable call : startupCalls) {
-                runCallback("callWhenRunning call", CallbackKind.TASK, call);
+            for (AsyncTask trigger : startupTriggers) {
+                runAwaited("startup trigger", trigger, startupFutures);
             }
-            startupCalls.clear();
+            startupTriggers.clear();
             while (phase != Phase.FINISHED) {
+                if (!started && startupFutures.isEmpty()) {
+                    finishStarting();
+                }
                 if (stopRequested.get()) {
                     advanceShutdown();
                 }
@@ -360,8 +374,8 @@ public final class Reactor implements EventLoop {
         if (!tasks.isEmpty() || !beforeNextSelect.isEmpty() || phase == Phase.FINISHED) {
             return Poller.SELECT_NOW;
         }
-        if (phase == Phase.STOPPING && participants.isEmpty()) {
-            return Poller.SELECT_NOW;  // the last participant closed during this pass: finish now, not at the grace deadline
+        if (phase == Phase.STOPPING && stopStepOver()) {
+            return Poller.SELECT_NOW;  // the last participant closed during this pass: go on now, not at the grace deadline
         }
         long due = timers.nextDueTime();
         if (due == Long.MAX_VALUE) {
@@ -436,8 +450,10 @@ public final class Reactor implements EventLoop {
     /**
      * Asks the loop to stop, in Twisted's order: the {@link ShutdownPhase#BEFORE} triggers run;
      * then the {@link ShutdownPhase#DURING} triggers run while every listener closes and every
-     * connection is asked to flush and close, for at most the grace period, after which the rest
-     * are aborted; then the {@link ShutdownPhase#AFTER} triggers run and {@link #run()} returns.
+     * connection is asked to flush and close, after which the rest are aborted; then the
+     * {@link ShutdownPhase#AFTER} triggers run and {@link #run()} returns. Each phase first waits
+     * for the futures of the triggers before it ({@link #addShutdownTrigger(ShutdownPhase,
+     * AsyncTask)}), and the whole stop waits at most the grace period.
      *
      * <p>Thread-safe and idempotent. Called before {@code run()}, the loop stops as soon as it
      * starts (after the {@link #callWhenRunning} calls).
@@ -512,33 +528,103 @@ public final class Reactor implements EventLoop {
         shutdownHook = null;
     }
 
+    /**
+     * One step of a stop at a time, each waiting for what it must (futures, connections) until the
+     * grace period, counted from the stop's start, is over: the startup triggers' futures (then
+     * the callWhenRunning calls, if they have not run), the BEFORE triggers' futures, the DURING
+     * triggers' futures and every participant's close, the AFTER triggers' futures.
+     */
     private void advanceShutdown() {
         if (phase == Phase.RUNNING) {
             phase = Phase.STOPPING;
-            runTriggers(ShutdownPhase.BEFORE);
-            runTriggers(ShutdownPhase.DURING);
             Duration gracePeriod = shutdownGracePeriod;  // read once: another thread may change it
             shutdownDeadline = now() + gracePeriod.toNanos();
-            // A timer at the deadline makes sure the loop wakes up to abort the stragglers.
+            // A timer at the deadline makes sure the loop wakes up to go on without the stragglers.
             timers.schedule(gracePeriod, GRACE_PERIOD_OVER);
-            for (ShutdownParticipant participant : new ArrayList<>(participants)) {
-                failures.run(participant::shutdown, "shutdown", participant, participant);
-            }
+            stoppingPhase = null;
+            awaited = startupFutures;
         }
-        if (phase == Phase.STOPPING && (participants.isEmpty() || now() - shutdownDeadline >= 0)) {
-            for (ShutdownParticipant participant : new ArrayList<>(participants)) {
-                failures.run(participant::abort, "abort", participant, participant);
+        while (phase == Phase.STOPPING && stopStepOver()) {
+            if (!awaited.isEmpty()) {
+                awaited.giveUp(stoppingPhase == null ? "startup trigger" : triggerName(stoppingPhase),
+                        "within the shutdown grace period of " + shutdownGracePeriod);
             }
-            participants.clear();
-            runTriggers(ShutdownPhase.AFTER);
-            phase = Phase.FINISHED;
+            if (stoppingPhase == null) {
+                finishStarting();
+                stoppingPhase = ShutdownPhase.BEFORE;
+                awaited = runTriggers(ShutdownPhase.BEFORE);
+            } else if (stoppingPhase == ShutdownPhase.BEFORE) {
+                stoppingPhase = ShutdownPhase.DURING;
+                awaited = runTriggers(ShutdownPhase.DURING);
+                for (ShutdownParticipant participant : new ArrayList<>(participants)) {
+                    failures.run(participant::shutdown, "shutdown", participant, participant);
+                }
+            } else if (stoppingPhase == ShutdownPhase.DURING) {
+                for (ShutdownParticipant participant : new ArrayList<>(participants)) {
+                    failures.run(participant::abort, "abort", participant, participant);
+                }
+                participants.clear();
+                stoppingPhase = ShutdownPhase.AFTER;
+                awaited = runTriggers(ShutdownPhase.AFTER);
+            } else {
+                phase = Phase.FINISHED;
+            }
         }
     }
 
-    private void runTriggers(ShutdownPhase triggerPhase) {
-        for (Runnable trigger : shutdownTriggers.get(triggerPhase)) {
-            runCallback("shutdown trigger (" + triggerPhase + ")", CallbackKind.TASK, trigger);
+    /** The current step of the stop has nothing left to wait for, or the grace period is over. */
+    private boolean stopStepOver() {
+        boolean done = awaited.isEmpty() && (stoppingPhase != ShutdownPhase.DURING || participants.isEmpty());
+        return done || now() - shutdownDeadline >= 0;
+    }
+
+    /** True once a stop has begun closing listeners and connections: those tracked now close at once. */
+    private boolean closingParticipants() {
+        return phase == Phase.STOPPING && (stoppingPhase == ShutdownPhase.DURING || stoppingPhase == ShutdownPhase.AFTER);
+    }
+
+    /** The startup triggers' futures have completed (or a stop goes on without them): runs the callWhenRunning calls. */
+    private void finishStarting() {
+        if (started) {
+            return;
         }
+        started = true;
+        for (Runnable call : startupCalls) {
+            runCallback("callWhenRunning call", CallbackKind.TASK, call);
+        }
+        startupCalls.clear();
+    }
+
+    /** Runs the triggers of {@code triggerPhase}, in the order they were added; returns their futures. */
+    private AwaitedFutures runTriggers(ShutdownPhase triggerPhase) {
+        AwaitedFutures futures = new AwaitedFutures(this, failures);
+        String name = triggerName(triggerPhase);
+        for (Object trigger : shutdownTriggers.get(triggerPhase)) {
+            if (trigger instanceof AsyncTask) {
+                runAwaited(name, (AsyncTask) trigger, futures);
+            } else {
+                runCallback(name, CallbackKind.TASK, (Runnable) trigger);
+            }
+        }
+        return futures;
+    }
+
+    private static String triggerName(ShutdownPhase triggerPhase) {
+        return "shutdown trigger (" + triggerPhase + ")";
+    }
+
+    /** Runs {@code task} under the failure rule and waits for the future it returns, if any, with {@code into}. */
+    private void runAwaited(String name, AsyncTask task, AwaitedFutures into) {
+        monitor.callbackStarting(CallbackKind.TASK, task, 0);
+        try {
+            CompletionStage<?> future = task.run();
+            if (future != null) {
+                into.await(future, name, task);
+            }
+        } catch (Throwable error) {
+            failures.failed(error, name, task, null);
+        }
+        monitor.callbackFinished();
     }
 
     /** Closes whatever is still registered, lets the selector free the descriptors, and closes it. */
@@ -592,11 +678,33 @@ public final class Reactor implements EventLoop {
     public void callWhenRunning(Runnable call) {
         Objects.requireNonNull(call, "call");
         monitor.checkLoopThread("Reactor.callWhenRunning");
-        if (phase == Phase.NOT_STARTED) {
+        if (!started) {
             startupCalls.add(call);
         } else {
             call.run();
         }
+    }
+
+    /**
+     * Adds a trigger that runs when the loop starts, before the {@link #callWhenRunning} calls,
+     * which wait until the future it returns has completed, failed or not (Twisted's
+     * {@code addSystemEventTrigger('before', 'startup', f)} with {@code f} returning a
+     * {@code Deferred}): for work a service needs done before it runs, such as loading state. A
+     * failed future is reported through the {@link ErrorReporter}. A stop that begins while the
+     * future is pending waits for it too, within the {@linkplain #setShutdownGracePeriod grace
+     * period}, before it runs its {@link ShutdownPhase#BEFORE} triggers.
+     *
+     * <p>Loop-only, before {@code run()}.
+     *
+     * @throws IllegalStateException once the reactor runs: its startup is over
+     */
+    public void addStartupTrigger(AsyncTask trigger) {
+        Objects.requireNonNull(trigger, "trigger");
+        monitor.checkLoopThread("Reactor.addStartupTrigger");
+        if (phase != Phase.NOT_STARTED) {
+            throw new IllegalStateException("the reactor runs already: a startup trigger would never run");
+        }
+        startupTriggers.add(trigger);
     }
 
     /**
@@ -607,13 +715,40 @@ public final class Reactor implements EventLoop {
      */
     @Override
     public void addShutdownTrigger(ShutdownPhase triggerPhase, Runnable trigger) {
-        monitor.checkLoopThread("Reactor.addShutdownTrigger");
-        shutdownTriggers.get(Objects.requireNonNull(triggerPhase, "phase")).add(Objects.requireNonNull(trigger, "trigger"));
+        addTrigger(triggerPhase, Objects.requireNonNull(trigger, "trigger"));
     }
 
     /**
-     * How long connections get to flush during {@link #stop()} before they are aborted. Default
-     * 5 seconds. Any thread; a stop already under way keeps the period it began with.
+     * Adds a trigger that runs once when the reactor stops, in the given phase, and returns a
+     * future the stop waits for before it goes on to the next phase (Twisted's
+     * {@code addSystemEventTrigger} with a trigger that returns a {@code Deferred}): a
+     * {@link ShutdownPhase#BEFORE} trigger's future holds back the closing of listeners and
+     * connections, a {@link ShutdownPhase#DURING} trigger's future the {@code AFTER} triggers, an
+     * {@code AFTER} trigger's future the return from {@code run()}. Twisted waits only for the
+     * {@code Deferred}s of "before" triggers, and for as long as they take; twine waits in every
+     * phase, and only within the {@linkplain #setShutdownGracePeriod grace period}, counted from
+     * the start of the stop: a future still pending then is reported through the
+     * {@link ErrorReporter} (a {@link java.util.concurrent.TimeoutException}) and the stop goes
+     * on. A failed future is reported the same way and does not stop the stop. The future may
+     * complete on any thread.
+     *
+     * <p>A lambda that returns a {@link CompletionStage} chooses this method over the
+     * {@code Runnable} one. Loop-only (or before {@code run()}).
+     */
+    public void addShutdownTrigger(ShutdownPhase triggerPhase, AsyncTask trigger) {
+        addTrigger(triggerPhase, Objects.requireNonNull(trigger, "trigger"));
+    }
+
+    private void addTrigger(ShutdownPhase triggerPhase, Object trigger) {
+        monitor.checkLoopThread("Reactor.addShutdownTrigger");
+        shutdownTriggers.get(Objects.requireNonNull(triggerPhase, "phase")).add(trigger);
+    }
+
+    /**
+     * How long a {@link #stop()} may wait, counted from its start: for the futures of startup and
+     * shutdown triggers ({@link #addShutdownTrigger(ShutdownPhase, AsyncTask)}) and for
+     * connections to flush, after which the rest are aborted. Default 5 seconds. Any thread; a
+     * stop already under way keeps the period it began with.
      */
     public void setShutdownGracePeriod(Duration gracePeriod) {
         if (gracePeriod.isNegative()) {
@@ -935,7 +1070,7 @@ public final class Reactor implements EventLoop {
         public void track(ShutdownParticipant participant) {
             monitor.checkLoopThread("TransportLoop.track");
             participants.add(participant);
-            if (phase == Phase.STOPPING) {
+            if (closingParticipants()) {
                 failures.run(participant::shutdown, "shutdown", participant, participant);
             }
         }
