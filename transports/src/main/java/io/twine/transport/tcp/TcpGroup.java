@@ -225,7 +225,7 @@ public final class TcpGroup {
             Protocol protocol;
             SocketAddress peer = null;
             try {
-                Tcp.configure(channel, options, false);
+                Tcp.configure(channel, options, Tcp.isUnixDomain(channel.getLocalAddress()));
                 peer = channel.getRemoteAddress();
                 protocol = factory.buildProtocol(peer);
             } catch (Throwable error) {

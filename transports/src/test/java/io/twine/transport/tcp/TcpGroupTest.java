@@ -18,8 +18,11 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -91,6 +95,38 @@ class TcpGroupTest {
                 for (PerLoopEcho factory : factories) {
                     assertEquals(250, factory.made.get());
                 }
+            }
+        } finally {
+            group.stop();
+            assertTrue(group.awaitTermination(WAIT));
+        }
+    }
+
+    /** The hand-off works for a Unix socket too: no TCP option is set on the channels it hands out. */
+    @Test
+    void aUnixSocketIsHandedOutToEveryLoop(@TempDir Path folder) throws Exception {
+        ReactorGroup group = new ReactorGroup(4);
+        List<PerLoopEcho> factories = new ArrayList<>();
+        TcpGroup.listen(group, UnixDomainSocketAddress.of(folder.resolve("group.sock")), () -> {
+            PerLoopEcho factory = new PerLoopEcho();
+            factories.add(factory);
+            return factory;
+        }, TcpOptions.defaults(), Balancing.ROUND_ROBIN);
+        group.start();
+        try {
+            for (int i = 0; i < 8; i++) {
+                byte[] sent = ("connection " + i).getBytes(StandardCharsets.US_ASCII);
+                try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(folder.resolve("group.sock")))) {
+                    channel.write(ByteBuffer.wrap(sent));
+                    ByteBuffer echoed = ByteBuffer.allocate(sent.length);
+                    while (echoed.hasRemaining() && channel.read(echoed) >= 0) {
+                        // blocking reads until the whole echo is back or the server closes
+                    }
+                    assertArrayEquals(sent, echoed.array());
+                }
+            }
+            for (PerLoopEcho factory : factories) {
+                assertEquals(2, factory.made.get());
             }
         } finally {
             group.stop();
