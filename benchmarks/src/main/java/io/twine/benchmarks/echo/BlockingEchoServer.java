@@ -3,16 +3,19 @@ package io.twine.benchmarks.echo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.SocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.security.GeneralSecurityException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 
 /**
  * The classic blocking echo server: an accept thread and one thread per connection, each with
- * its own 8 KiB buffer (the size of a {@code BufferedInputStream}'s).
+ * its own 8 KiB buffer (the size of a {@code BufferedInputStream}'s); over TLS the same with the
+ * JDK's {@code SSLSocket}s.
  */
 public final class BlockingEchoServer implements EchoServer {
 
@@ -28,11 +31,18 @@ public final class BlockingEchoServer implements EchoServer {
         this.acceptor.setDaemon(true);
     }
 
-    /** Listens on 127.0.0.1:{@code port}; 0 picks a free port. */
-    public static BlockingEchoServer start(int port) throws IOException {
-        ServerSocket socket = new ServerSocket();
+    /** Listens on the TCP address of {@code setup}, over TLS ({@code SSLServerSocket}) if it says so. */
+    public static BlockingEchoServer start(EchoSetup setup) throws IOException, GeneralSecurityException {
+        ServerSocket socket;
+        if (setup.isTls()) {
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(setup.keyManagers().getKeyManagers(), null, null);
+            socket = tls.getServerSocketFactory().createServerSocket();
+        } else {
+            socket = new ServerSocket();
+        }
         socket.setReuseAddress(true);
-        socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), BACKLOG);
+        socket.bind(setup.address(), BACKLOG);
         BlockingEchoServer server = new BlockingEchoServer(socket);
         server.acceptor.start();
         return server;
@@ -74,8 +84,8 @@ public final class BlockingEchoServer implements EchoServer {
     }
 
     @Override
-    public int port() {
-        return server.getLocalPort();
+    public SocketAddress address() {
+        return server.getLocalSocketAddress();
     }
 
     @Override

@@ -10,6 +10,11 @@ public enum EchoKind {
     NETTY_NIO("netty-nio"),
     /** Netty 4.2, native epoll transport, one event loop, pooled direct buffers. */
     NETTY_EPOLL("netty-epoll"),
+    /**
+     * Netty 4.2, NIO transport, with OpenSSL (netty-tcnative's BoringSSL) behind its SslHandler
+     * instead of the JDK's engine: the TLS ceiling. Without TLS it would be {@link #NETTY_NIO}.
+     */
+    NETTY_OPENSSL("netty-openssl"),
     /** java.net blocking sockets, one thread per connection. */
     BLOCKING("blocking"),
     /** A minimal single-threaded C server on epoll: the ceiling. */
@@ -34,6 +39,6 @@ public enum EchoKind {
             }
         }
         throw new IllegalArgumentException("unknown server '" + label + "'; expected one of twine, netty-nio, "
-                + "netty-epoll, blocking, c-epoll");
+                + "netty-epoll, netty-openssl, blocking, c-epoll");
     }
 }

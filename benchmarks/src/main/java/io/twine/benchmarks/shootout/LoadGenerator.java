@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -18,7 +20,7 @@ import java.util.function.Consumer;
 
 /**
  * The shootout's load generator, run in a JVM of its own: opens connections to an echo server
- * on 127.0.0.1, keeps a fixed number of messages in flight on each, and measures messages per
+ * on 127.0.0.1 or a Unix socket, keeps a fixed number of messages in flight on each, and measures messages per
  * second and the latency of each message (from the moment it is queued to the moment its last
  * byte comes back).
  *
@@ -38,8 +40,8 @@ import java.util.function.Consumer;
  * {@code close} or ends.
  *
  * <pre>
- * LoadGenerator --port P --connections N [--size BYTES --in-flight K --warmup-ms W --duration-ms D]
- *               [--threads T] [--idle]
+ * LoadGenerator --port P | --unix PATH --connections N [--size BYTES --in-flight K --warmup-ms W
+ *               --duration-ms D] [--threads T] [--idle]
  * </pre>
  */
 public final class LoadGenerator {
@@ -47,6 +49,8 @@ public final class LoadGenerator {
     private static final int IO_BUFFER = 64 * 1024;
 
     private final int port;
+    /** The Unix socket to connect to instead of 127.0.0.1:port, or null. */
+    private final String unixPath;
     private final int connections;
     private final int size;
     private final int inFlight;
@@ -57,6 +61,7 @@ public final class LoadGenerator {
 
     private LoadGenerator(Args args) {
         this.port = args.intValue("--port", -1);
+        this.unixPath = args.value("--unix", null);
         this.connections = args.intValue("--connections", 1);
         this.size = args.intValue("--size", 64);
         this.inFlight = args.intValue("--in-flight", 1);
@@ -64,9 +69,12 @@ public final class LoadGenerator {
         this.durationNanos = TimeUnit.MILLISECONDS.toNanos(args.intValue("--duration-ms", 3000));
         this.threads = Math.max(1, Math.min(args.intValue("--threads", 1), connections));
         this.idle = args.flag("--idle");
-        if (port <= 0 || connections <= 0 || (!idle && (size <= 0 || inFlight <= 0))) {
-            throw new IllegalArgumentException("need --port > 0, --connections > 0 and, unless --idle, "
+        if ((port <= 0 && unixPath == null) || connections <= 0 || (!idle && (size <= 0 || inFlight <= 0))) {
+            throw new IllegalArgumentException("need --port > 0 or --unix PATH, --connections > 0 and, unless --idle, "
                     + "--size > 0 and --in-flight > 0");
+        }
+        if (args.flag("--tls") || args.flag("--churn")) {
+            throw new IllegalArgumentException("this generator does neither TLS nor scenario F: use load_epoll.c");
         }
     }
 
@@ -123,12 +131,15 @@ public final class LoadGenerator {
     }
 
     private List<SocketChannel> connectAll() throws IOException {
-        InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        SocketAddress server = unixPath != null ? UnixDomainSocketAddress.of(unixPath)
+                : new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         List<SocketChannel> channels = new ArrayList<>(connections);
         try {
             for (int i = 0; i < connections; i++) {
                 SocketChannel channel = SocketChannel.open(server);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (unixPath == null) {
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                }
                 channel.configureBlocking(false);
                 channels.add(channel);
             }

@@ -12,20 +12,38 @@ import java.util.Locale;
 /** The shootout's results as a console table, CSV and JSON. */
 final class Reports {
 
-    private static final String[] COLUMNS = {"scenario", "server", "status", "msgs_per_s", "mb_per_s",
+    private static final String[] COLUMNS = {"scenario", "server", "transport", "loops", "status", "msgs_per_s", "mb_per_s",
         "p50_us", "p99_us", "p999_us", "max_us", "server_cpu_pct", "server_cpu_ns_per_msg",
-        "heap_bytes_per_conn", "rss_bytes_per_conn", "ratio_vs_netty_nio", "ratio_vs_c_epoll", "note"};
+        "heap_bytes_per_conn", "rss_bytes_per_conn", "ratio_vs_netty_nio", "ratio_vs_c_epoll", "ratio_vs_tcp",
+        "ratio_vs_one_loop", "note"};
 
     private Reports() {}
 
     /**
-     * This result divided by the same scenario's result of {@code reference}: messages per second
-     * for A to D (above 1 is faster), memory per connection for E (below 1 is smaller; heap
-     * against a JVM, RSS against the C server). NaN when either is missing or the reference is 0.
+     * This result divided by the same scenario's result of {@code reference} in the same variant
+     * (the C server, which has no loops, in the same transport): messages per second for A to D
+     * and F (above 1 is faster), memory per connection for E (below 1 is smaller; heap against a
+     * JVM, RSS against the C server). NaN when either is missing or the reference is 0.
      */
     static double ratio(RunResult result, EchoKind reference, List<RunResult> all) {
+        Variant variant = reference == EchoKind.C_EPOLL ? result.variant.oneLoop() : result.variant;
+        return ratio(result, reference, variant, all);
+    }
+
+    /** This server over a Unix socket against itself over TCP, same loops; NaN for a TCP result. */
+    static double ratioToTcp(RunResult result, List<RunResult> all) {
+        return result.variant.unix() ? ratio(result, result.server, result.variant.overTcp(), all) : Double.NaN;
+    }
+
+    /** This server with several loops against itself with one, same transport; NaN with one loop. */
+    static double ratioToOneLoop(RunResult result, List<RunResult> all) {
+        return result.variant.loops() > 1 ? ratio(result, result.server, result.variant.oneLoop(), all) : Double.NaN;
+    }
+
+    private static double ratio(RunResult result, EchoKind reference, Variant variant, List<RunResult> all) {
         for (RunResult other : all) {
-            if (other.server == reference && other.scenario == result.scenario && other.ok() && result.ok()) {
+            if (other.server == reference && other.variant.equals(variant) && other.scenario == result.scenario
+                    && other.ok() && result.ok()) {
                 double ratio;
                 if (!result.scenario.idle()) {
                     ratio = result.messagesPerSecond / other.messagesPerSecond;
@@ -57,42 +75,47 @@ final class Reports {
     }
 
     static void printTable(List<RunResult> results, PrintStream out) {
-        String format = "%-2s %-11s %10s %8s %9s %9s %9s %7s %8s %10s %10s %9s %9s  %s%n";
+        String format = "%-2s %-18s %10s %8s %9s %9s %9s %7s %8s %10s %10s %8s %6s %6s %8s  %s%n";
         out.println();
         out.printf(Locale.ROOT, format, "", "server", "msgs/s", "MB/s", "p50 us", "p99 us", "p99.9 us",
-                "CPU %", "ns/msg", "heap B/c", "RSS B/c", "x netty", "x C", "");
+                "CPU %", "ns/msg", "heap B/c", "RSS B/c", "x netty", "x C", "x tcp", "x 1 loop", "");
         for (RunResult r : results) {
-            out.printf(Locale.ROOT, format, r.scenario.name(), r.server.label(),
+            out.printf(Locale.ROOT, format, r.scenario.name(), r.label() + (r.variant.tls() ? " tls" : ""),
                     r.ok() && !r.scenario.idle() ? si(r.messagesPerSecond) : "",
                     num(r.megabytesPerSecond, 1), num(r.p50Micros, 1), num(r.p99Micros, 1), num(r.p999Micros, 1),
                     num(r.serverCpuPercent, 0), num(r.serverCpuNanosPerMessage, 0), num(r.heapBytesPerConnection, 0), num(r.rssBytesPerConnection, 0),
                     num(ratio(r, EchoKind.NETTY_NIO, results), 2), num(ratio(r, EchoKind.C_EPOLL, results), 2),
+                    num(ratioToTcp(r, results), 2), num(ratioToOneLoop(r, results), 2),
                     r.ok() ? "" : r.status.name().toLowerCase(Locale.ROOT) + ": " + r.note);
         }
-        out.println("x netty / x C: messages per second over Netty NIO's / the C server's (A-D, higher is faster);"
-                + " for E, memory per connection over theirs (lower is smaller). CPU %: the server's CPU time"
-                + " over the measured window (100 = one CPU); ns/msg: that time per message echoed.");
+        out.println("x netty / x C: messages per second over Netty NIO's / the C server's, same transport and loops"
+                + " (A-D, F: higher is faster); for E, memory per connection over theirs (lower is smaller)."
+                + " x tcp: the same server over a Unix socket against TCP; x 1 loop: N loops against one."
+                + " CPU %: the server's CPU time over the measured window (100 = one CPU); ns/msg: that time per"
+                + " message echoed (F: per connection).");
         for (Scenario scenario : Scenario.values()) {
-            String check = loadGeneratorCheck(scenario, results);
-            if (check != null) {
-                out.println(check);
+            for (boolean unix : new boolean[] {false, true}) {
+                String check = loadGeneratorCheck(scenario, unix, results);
+                if (check != null) {
+                    out.println(check);
+                }
             }
         }
     }
 
     /**
      * Whether the load generator drove the C server faster than every Java server in {@code
-     * scenario}: if it did, the generator was not what limited the Java servers. Null when the
-     * scenario or the C server was not run.
+     * scenario} over one transport: if it did, the generator was not what limited the Java
+     * servers. Null when the scenario or the C server was not run.
      */
-    static String loadGeneratorCheck(Scenario scenario, List<RunResult> results) {
+    static String loadGeneratorCheck(Scenario scenario, boolean unix, List<RunResult> results) {
         if (scenario.idle()) {
             return null;
         }
         RunResult c = null;
         RunResult fastestJava = null;
         for (RunResult r : results) {
-            if (r.scenario != scenario || !r.ok()) {
+            if (r.scenario != scenario || r.variant.unix() != unix || !r.ok()) {
                 continue;
             }
             if (r.server == EchoKind.C_EPOLL) {
@@ -105,8 +128,9 @@ final class Reports {
             return null;
         }
         boolean ok = c.messagesPerSecond > fastestJava.messagesPerSecond;
-        return String.format(Locale.ROOT, "load generator check %s: C server %s msg/s vs fastest Java server (%s) %s msg/s: %s",
-                scenario.name(), si(c.messagesPerSecond), fastestJava.server.label(), si(fastestJava.messagesPerSecond),
+        return String.format(Locale.ROOT, "load generator check %s %s: C server %s msg/s vs fastest Java server (%s) %s msg/s: %s",
+                scenario.name(), unix ? "unix" : "tcp", si(c.messagesPerSecond), fastestJava.label(),
+                si(fastestJava.messagesPerSecond),
                 ok ? "the generator drove C faster than every Java server"
                         : "NOT shown: the generator (or the machine) may be the limit");
     }
@@ -144,10 +168,11 @@ final class Reports {
     }
 
     private static Object[] row(RunResult r, List<RunResult> all) {
-        return new Object[] {r.scenario.name(), r.server.label(), r.status.name().toLowerCase(Locale.ROOT),
+        return new Object[] {r.scenario.name(), r.server.label(), r.variant.transport(), r.variant.loops(),
+            r.status.name().toLowerCase(Locale.ROOT),
             r.messagesPerSecond, r.megabytesPerSecond, r.p50Micros, r.p99Micros, r.p999Micros, r.maxMicros,
             r.serverCpuPercent, r.serverCpuNanosPerMessage, r.heapBytesPerConnection, r.rssBytesPerConnection, ratio(r, EchoKind.NETTY_NIO, all),
-            ratio(r, EchoKind.C_EPOLL, all), r.note};
+            ratio(r, EchoKind.C_EPOLL, all), ratioToTcp(r, all), ratioToOneLoop(r, all), r.note};
     }
 
     private static String csvCell(Object value) {
@@ -160,6 +185,9 @@ final class Reports {
     }
 
     private static String jsonValue(Object value) {
+        if (value instanceof Integer) {
+            return value.toString();
+        }
         if (value instanceof Double) {
             double d = (Double) value;
             return Double.isNaN(d) || Double.isInfinite(d) ? "null" : String.format(Locale.ROOT, "%.3f", d);

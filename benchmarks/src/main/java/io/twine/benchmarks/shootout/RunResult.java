@@ -11,6 +11,7 @@ final class RunResult {
     enum Status { OK, FAILED, SKIPPED }
 
     final EchoKind server;
+    final Variant variant;
     final Scenario scenario;
     Status status = Status.OK;
     String note = "";
@@ -29,23 +30,29 @@ final class RunResult {
     /** The server's CPU time over the measured window divided by the messages echoed in it. */
     double serverCpuNanosPerMessage = Double.NaN;
 
-    RunResult(EchoKind server, Scenario scenario) {
+    RunResult(EchoKind server, Variant variant, Scenario scenario) {
         this.server = server;
+        this.variant = variant;
         this.scenario = scenario;
     }
 
-    static RunResult skipped(EchoKind server, Scenario scenario, String why) {
-        RunResult result = new RunResult(server, scenario);
+    static RunResult skipped(EchoKind server, Variant variant, Scenario scenario, String why) {
+        RunResult result = new RunResult(server, variant, scenario);
         result.status = Status.SKIPPED;
         result.note = why;
         return result;
     }
 
-    static RunResult failed(EchoKind server, Scenario scenario, String why) {
-        RunResult result = new RunResult(server, scenario);
+    static RunResult failed(EchoKind server, Variant variant, Scenario scenario, String why) {
+        RunResult result = new RunResult(server, variant, scenario);
         result.status = Status.FAILED;
         result.note = why;
         return result;
+    }
+
+    /** The server and its variant, as tables show it. */
+    String label() {
+        return variant.label(server);
     }
 
     boolean ok() {

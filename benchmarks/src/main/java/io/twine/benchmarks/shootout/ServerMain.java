@@ -2,15 +2,23 @@ package io.twine.benchmarks.shootout;
 
 import io.twine.benchmarks.echo.EchoKind;
 import io.twine.benchmarks.echo.EchoServer;
+import io.twine.benchmarks.echo.EchoSetup;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.Arrays;
 
 /**
  * Runs one Java echo server in a JVM of its own, for the shootout:
- * {@code ServerMain twine|netty-nio|netty-epoll|blocking [port]}.
+ * <pre>
+ * ServerMain twine|netty-nio|netty-epoll|netty-openssl|blocking [port] [--unix PATH] [--loops N] [--tls PKCS12]
+ * </pre>
+ * {@code --unix} listens on a Unix socket at PATH instead of 127.0.0.1, {@code --loops} runs N
+ * event loops (default 1), {@code --tls} serves TLS with the key in that PKCS#12 file (password
+ * {@link EchoSetup#KEY_STORE_PASSWORD}).
  *
- * <p>Prints {@code LISTENING port} once it accepts connections. Reads commands on stdin:
+ * <p>Prints {@code LISTENING port} (or {@code LISTENING path}) once it accepts connections. Reads commands on stdin:
  * {@code stats} collects garbage and prints {@code STATS heap=bytesUsed}; {@code exit}, or the
  * end of stdin (the shootout went away), stops the server and the JVM.
  */
@@ -19,14 +27,24 @@ public final class ServerMain {
     private ServerMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: ServerMain twine|netty-nio|netty-epoll|blocking [port]");
+        if (args.length < 1) {
+            System.err.println("usage: ServerMain twine|netty-nio|netty-epoll|netty-openssl|blocking [port]"
+                    + " [--unix PATH] [--loops N] [--tls PKCS12]");
             System.exit(2);
         }
         EchoKind kind = EchoKind.of(args[0]);
-        int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
-        try (EchoServer server = EchoServer.start(kind, port)) {
-            System.out.println("LISTENING " + server.port());
+        boolean portGiven = args.length > 1 && !args[1].startsWith("--");
+        Args options = new Args(Arrays.copyOfRange(args, portGiven ? 2 : 1, args.length));
+        String unix = options.value("--unix", null);
+        EchoSetup setup = unix != null ? EchoSetup.unix(Paths.get(unix))
+                : EchoSetup.tcp(portGiven ? Integer.parseInt(args[1]) : 0);
+        setup = setup.withLoops(options.intValue("--loops", 1));
+        String keyStore = options.value("--tls", null);
+        if (keyStore != null) {
+            setup = setup.withTls(Paths.get(keyStore));
+        }
+        try (EchoServer server = EchoServer.start(kind, setup)) {
+            System.out.println("LISTENING " + (setup.isUnix() ? unix : String.valueOf(server.port())));
             System.out.flush();
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;

@@ -1,17 +1,22 @@
 package io.twine.benchmarks.shootout;
 
 import io.twine.benchmarks.echo.EchoKind;
+import io.twine.benchmarks.echo.EchoServer;
+import io.twine.benchmarks.echo.EchoSetup;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The end-to-end shootout: every echo server in a JVM (or process) of its own, driven over
@@ -22,8 +27,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.twine.benchmarks.shootout.Shootout [options]
- *   --servers twine,netty-nio,netty-epoll,blocking,c-epoll   which servers (default: all)
- *   --scenarios ABCDE        which scenarios (default: all)
+ *   --servers twine,netty-nio,netty-epoll,netty-openssl,blocking,c-epoll
+ *                            which servers (default: all but netty-openssl; with --tls, all but c-epoll)
+ *   --scenarios ABCDE        which scenarios (default: A to E; F, connection set-up, on request)
+ *   --transport tcp          tcp (127.0.0.1), unix (a socket file in a temporary folder), or tcp,unix
+ *                            to run both, interleaved, with the unix / tcp ratio
+ *   --loops 1                event loops of twine and the Netty servers; a list (1,2) runs each count
+ *                            with the ratio to one loop
+ *   --tls                    every connection over TLS 1.3 (a self-signed EC P-256 key made with
+ *                            keytool at start); the C load generator is then built with OpenSSL
  *   --warmup 3               seconds of load before measuring
  *   --duration 5             seconds measured
  *   --rounds 1               runs of each server per scenario, interleaved; the median is reported
@@ -32,6 +44,8 @@ import java.util.concurrent.TimeUnit;
  *   --load c                 the load generator: c (load_epoll.c, one thread) or java
  *   --load-threads N         Java load generator threads (default: the CPUs it is given)
  *   --no-taskset             do not pin server and load generator to separate CPUs
+ *   --server-cpus LIST       taskset -c LIST for the server (instead of the first half of the CPUs)
+ *   --client-cpus LIST       taskset -c LIST for the load generator (instead of the second half)
  *   --jfr                    record each Java server with JDK Flight Recorder (profile settings)
  *                            into OUT/SERVER-SCENARIO.jfr
  * </pre>
@@ -39,10 +53,18 @@ import java.util.concurrent.TimeUnit;
  * <p>Each run: start the server with the same JVM flags for every Java server, wait for its
  * {@code LISTENING} line, start the load generator, relay its progress, read its result, then
  * stop both by PID. With {@code taskset} and at least two CPUs, the server gets the first half of
- * the CPUs and the load generator the rest. The server's CPU time (all its threads, from /proc)
+ * the CPUs and the load generator the rest, unless {@code --server-cpus} or {@code --client-cpus}
+ * say otherwise. The server's CPU time (all its threads, from /proc)
  * is read when the generator opens and closes the measured window, for CPU per message.
  */
 public final class Shootout {
+
+    /** One server in one variant: what the rounds go round. */
+    private record Contestant(EchoKind server, Variant variant) {
+        String label() {
+            return variant.label(server);
+        }
+    }
 
     /** JVM flags of every Java server, so that they differ only in their code. */
     static final List<String> SERVER_JVM_FLAGS = List.of(
@@ -56,6 +78,7 @@ public final class Shootout {
     private static final int DESCRIPTOR_SLACK = 16;
 
     private final List<EchoKind> servers = new ArrayList<>();
+    private final List<Contestant> contestants = new ArrayList<>();
     private final List<Scenario> scenarios = new ArrayList<>();
     private final double warmupSeconds;
     private final double durationSeconds;
@@ -71,6 +94,12 @@ public final class Shootout {
     private final boolean flightRecorder;
     private final int rounds;
     private final boolean javaLoadWanted;
+    private final boolean tls;
+    private final String variantsDescription;
+    /** A temporary folder for socket files and the TLS key store; removed at the end. */
+    private Path work;
+    private Path keyStore;
+    private int runNumber;
     private Path cServer;
     private String cServerProblem;
     /** The compiled C load generator, or null when the Java one drives the servers. */
@@ -80,9 +109,45 @@ public final class Shootout {
     private String compileProblem;
 
     private Shootout(Args args) {
-        for (String name : args.value("--servers", "twine,netty-nio,netty-epoll,blocking,c-epoll").split(",")) {
+        tls = args.flag("--tls");
+        String defaultServers = tls ? "twine,netty-nio,netty-epoll,netty-openssl,blocking" : "twine,netty-nio,netty-epoll,blocking,c-epoll";
+        for (String name : args.value("--servers", defaultServers).split(",")) {
             servers.add(EchoKind.of(name.trim()));
         }
+        List<Boolean> unix = new ArrayList<>();
+        for (String transport : args.value("--transport", "tcp").split(",")) {
+            switch (transport.trim()) {
+                case "tcp":
+                    unix.add(false);
+                    break;
+                case "unix":
+                    unix.add(true);
+                    break;
+                default:
+                    throw new IllegalArgumentException("--transport takes tcp, unix or tcp,unix, got '" + transport + "'");
+            }
+        }
+        List<Integer> loopCounts = new ArrayList<>();
+        for (String count : args.value("--loops", "1").split(",")) {
+            try {
+                loopCounts.add(Integer.parseInt(count.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--loops takes whole numbers, got '" + count + "'", e);
+            }
+        }
+        for (EchoKind server : servers) {
+            for (boolean overUnix : unix) {
+                // The C and blocking servers have no loops to multiply: each runs once per transport.
+                for (int loops : hasLoops(server) ? loopCounts : List.of(1)) {
+                    Contestant contestant = new Contestant(server, new Variant(overUnix, loops, tls));
+                    if (!contestants.contains(contestant)) {
+                        contestants.add(contestant);
+                    }
+                }
+            }
+        }
+        variantsDescription = "transport " + args.value("--transport", "tcp") + (tls ? " over TLS" : "")
+                + ", loops " + args.value("--loops", "1");
         for (char letter : args.value("--scenarios", "ABCDE").toCharArray()) {
             if (letter != ',' && letter != ' ') {
                 scenarios.add(Scenario.of(String.valueOf(letter)));
@@ -96,8 +161,28 @@ public final class Shootout {
         classpath = args.value("--classpath", System.getProperty("java.class.path"));
         java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         int cpus = Runtime.getRuntime().availableProcessors();
-        boolean taskset = !args.flag("--no-taskset") && cpus >= 2 && onPath("taskset");
-        if (taskset) {
+        String serverCpus = args.value("--server-cpus", null);
+        String clientCpus = args.value("--client-cpus", null);
+        boolean chosenCpus = serverCpus != null || clientCpus != null;
+        if (chosenCpus && args.flag("--no-taskset")) {
+            throw new IllegalArgumentException("--no-taskset and --server-cpus/--client-cpus contradict each other");
+        }
+        if (chosenCpus && !onPath("taskset")) {
+            throw new IllegalArgumentException("--server-cpus/--client-cpus need taskset, which is not on the PATH");
+        }
+        boolean taskset = !args.flag("--no-taskset") && (chosenCpus || cpus >= 2 && onPath("taskset"));
+        int loadCpus = cpus - cpus / 2;
+        if (chosenCpus) {
+            if (serverCpus != null) {
+                serverPin.addAll(List.of("taskset", "-c", serverCpus));
+            }
+            if (clientCpus != null) {
+                loadPin.addAll(List.of("taskset", "-c", clientCpus));
+                loadCpus = cpuCount(clientCpus);
+            }
+            pinning = "server on CPU " + (serverCpus != null ? serverCpus : "any") + ", load generator on CPU "
+                    + (clientCpus != null ? clientCpus : "any");
+        } else if (taskset) {
             int half = cpus / 2;
             serverPin.addAll(List.of("taskset", "-c", range(0, half - 1)));
             loadPin.addAll(List.of("taskset", "-c", range(half, cpus - 1)));
@@ -111,7 +196,7 @@ public final class Shootout {
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
         }
-        loadThreads = args.intValue("--load-threads", taskset ? cpus - cpus / 2 : Math.max(1, cpus / 2));
+        loadThreads = args.intValue("--load-threads", taskset ? loadCpus : Math.max(1, cpus / 2));
         String load = args.value("--load", "c");
         if (!load.equals("c") && !load.equals("java")) {
             throw new IllegalArgumentException("--load must be c or java, got '" + load + "'");
@@ -133,45 +218,52 @@ public final class Shootout {
             return shootout.runAll();
         } finally {
             ChildProcess.stopAll();
+            shootout.removeWorkFolder();
         }
     }
 
     private List<RunResult> runAll() throws Exception {
         Files.createDirectories(out);
+        work = Files.createTempDirectory("twine-shootout");
+        if (tls) {
+            keyStore = makeKeyStore();
+        }
         chooseLoadGenerator();
-        System.out.printf(Locale.ROOT, "shootout: %d servers x %d scenarios x %d round(s), warm-up %.1f s, measured %.1f s, "
-                        + "time limit %d s; %s; %s; results in %s%n",
-                servers.size(), scenarios.size(), rounds, warmupSeconds, durationSeconds,
-                TimeUnit.NANOSECONDS.toSeconds(timeLimitNanos), pinning, loadDescription, out.toAbsolutePath());
-        if (servers.contains(EchoKind.C_EPOLL)) {
+        System.out.printf(Locale.ROOT, "shootout: %d servers x %d scenarios x %d round(s), %s, warm-up %.1f s, measured %.1f s, "
+                        + "time limit %d s; %s; %s; results in %s, temporary files in %s%n",
+                contestants.size(), scenarios.size(), rounds, variantsDescription, warmupSeconds, durationSeconds,
+                TimeUnit.NANOSECONDS.toSeconds(timeLimitNanos), pinning, loadDescription, out.toAbsolutePath(), work);
+        if (servers.contains(EchoKind.C_EPOLL) && !tls) {
             cServer = compile("echo_epoll");
             if (cServer == null) {
                 cServerProblem = compileProblem;
             }
         }
         List<RunResult> results = new ArrayList<>();
-        int total = servers.size() * scenarios.size() * rounds;
+        int total = contestants.size() * scenarios.size() * rounds;
         int index = 0;
         for (Scenario scenario : scenarios) {
             // Rounds go round the servers, so that a noisy neighbour hurts every server alike.
             List<List<RunResult>> runs = new ArrayList<>();
-            for (int s = 0; s < servers.size(); s++) {
+            for (int s = 0; s < contestants.size(); s++) {
                 runs.add(new ArrayList<>());
             }
             for (int round = 1; round <= rounds; round++) {
-                for (int s = 0; s < servers.size(); s++) {
-                    EchoKind server = servers.get(s);
+                for (int s = 0; s < contestants.size(); s++) {
+                    Contestant contestant = contestants.get(s);
                     index++;
-                    String header = String.format(Locale.ROOT, "[%2d/%d] %-11s %s (%s)%s", index, total, server.label(),
+                    String header = String.format(Locale.ROOT, "[%2d/%d] %-17s %s (%s)%s", index, total, contestant.label(),
                             scenario.name(), scenario.description(), rounds > 1 ? " round " + round : "");
                     RunResult result;
-                    if (server == EchoKind.C_EPOLL && cServer == null) {
-                        result = RunResult.skipped(server, scenario, cServerProblem);
+                    String unsupported = unsupported(contestant, scenario);
+                    if (unsupported != null) {
+                        result = RunResult.skipped(contestant.server(), contestant.variant(), scenario, unsupported);
                     } else if (secondsLeft() < expectedSeconds(scenario)) {
-                        result = RunResult.skipped(server, scenario, "the time limit would be exceeded");
+                        result = RunResult.skipped(contestant.server(), contestant.variant(), scenario,
+                                "the time limit would be exceeded");
                     } else {
                         System.out.println(header + " ... " + timeLeft());
-                        result = runOne(server, scenario);
+                        result = runOne(contestant, scenario);
                     }
                     System.out.println(header + " -> " + Reports.summary(result));
                     runs.get(s).add(result);
@@ -191,9 +283,42 @@ public final class Shootout {
     }
 
     private String describeSetup() {
-        return String.format(Locale.ROOT, "%s %s, %d CPUs, %s; %s; warm-up %.0f s, measured %.0f s",
+        return String.format(Locale.ROOT, "%s %s, %d CPUs, %s; %s; %s; warm-up %.0f s, measured %.0f s",
                 System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), pinning, loadDescription, warmupSeconds, durationSeconds);
+                Runtime.getRuntime().availableProcessors(), pinning, variantsDescription, loadDescription,
+                warmupSeconds, durationSeconds);
+    }
+
+    /** Why {@code contestant} cannot run {@code scenario} here, or null when it can. */
+    private String unsupported(Contestant contestant, Scenario scenario) {
+        EchoKind server = contestant.server();
+        Variant variant = contestant.variant();
+        if (server == EchoKind.C_EPOLL) {
+            if (variant.tls()) {
+                return "the C server speaks no TLS";
+            }
+            if (cServer == null) {
+                return cServerProblem;
+            }
+        } else {
+            EchoSetup setup = (variant.unix() ? EchoSetup.unix(work.resolve("check.sock")) : EchoSetup.tcp(0))
+                    .withLoops(variant.loops());
+            String why = EchoServer.supports(server, variant.tls() ? setup.withTls(work.resolve("check.p12")) : setup);
+            if (why != null) {
+                return why;
+            }
+        }
+        if (cLoad == null && variant.tls()) {
+            return "TLS needs the C load generator built with OpenSSL: " + loadDescription;
+        }
+        if (cLoad == null && scenario.churn()) {
+            return "F needs the C load generator: " + loadDescription;
+        }
+        return null;
+    }
+
+    private static boolean hasLoops(EchoKind server) {
+        return server != EchoKind.C_EPOLL && server != EchoKind.BLOCKING;
     }
 
     /**
@@ -221,24 +346,30 @@ public final class Shootout {
 
     // ------------------------------------------------------------------ one run
 
-    private RunResult runOne(EchoKind kind, Scenario scenario) throws InterruptedException {
-        Path log = out.resolve("stderr-" + kind.label() + "-" + scenario.name() + ".log");
+    private RunResult runOne(Contestant contestant, Scenario scenario) throws InterruptedException {
+        EchoKind kind = contestant.server();
+        Variant variant = contestant.variant();
+        String fileName = contestant.label().replace(' ', '-') + "-" + scenario.name();
+        Path log = out.resolve("stderr-" + fileName + ".log");
+        // A fresh socket file per run: a server that did not remove its own cannot disturb the next.
+        Path socket = variant.unix() ? work.resolve("echo-" + (++runNumber) + ".sock") : null;
         ChildProcess server = null;
         ChildProcess load = null;
         try {
-            server = ChildProcess.start(kind.label(), serverCommand(kind, scenario), log);
+            server = ChildProcess.start(kind.label(), serverCommand(kind, variant, socket, fileName), log);
             String listening = server.awaitLine("LISTENING ", START_TIMEOUT_MILLIS);
             if (listening == null) {
-                return RunResult.failed(kind, scenario, "the server did not start listening; see " + log);
+                return RunResult.failed(kind, variant, scenario, "the server did not start listening; see " + log);
             }
-            int port = Integer.parseInt(listening.substring("LISTENING ".length()).trim());
+            List<String> target = socket != null ? List.of("--unix", socket.toString())
+                    : List.of("--port", listening.substring("LISTENING ".length()).trim());
             if (scenario.idle()) {
-                return idleRun(kind, scenario, server, port, log);
+                return idleRun(kind, variant, scenario, server, target, log);
             }
-            load = ChildProcess.start("load", loadCommand(scenario, port), log);
-            return loadRun(kind, scenario, server, load, log);
+            load = ChildProcess.start("load", loadCommand(scenario, variant, target), log);
+            return loadRun(kind, variant, scenario, server, load, log);
         } catch (IOException e) {
-            return RunResult.failed(kind, scenario, "could not start a process: " + e.getMessage());
+            return RunResult.failed(kind, variant, scenario, "could not start a process: " + e.getMessage());
         } finally {
             if (load != null) {
                 load.stop();
@@ -246,11 +377,18 @@ public final class Shootout {
             if (server != null) {
                 server.stop();
             }
+            if (socket != null) {
+                try {
+                    Files.deleteIfExists(socket);
+                } catch (IOException ignored) {
+                    // the whole folder goes at the end
+                }
+            }
         }
     }
 
-    private RunResult loadRun(EchoKind kind, Scenario scenario, ChildProcess server, ChildProcess load, Path log)
-            throws InterruptedException {
+    private RunResult loadRun(EchoKind kind, Variant variant, Scenario scenario, ChildProcess server, ChildProcess load,
+            Path log) throws InterruptedException {
         long limitMillis = (long) ((warmupSeconds + durationSeconds) * 1000) + 60_000;
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(limitMillis, (long) (secondsLeft() * 1000) + 30_000));
         String failure = null;
@@ -266,12 +404,12 @@ public final class Shootout {
             } else if (line.equals("MEASURED")) {
                 cpuAtEnd = new long[] {ProcStats.cpuNanos(server.pid()), System.nanoTime()};
             } else if (line.startsWith("PROGRESS ")) {
-                printProgress(kind.label() + " " + scenario.name(), line);
+                printProgress(variant.label(kind) + " " + scenario.name(), line);
             } else if (line.startsWith("FAILED ")) {
                 failure = line.substring("FAILED ".length());
             } else if (line.startsWith("RESULT ")) {
                 System.out.print("\r");
-                RunResult result = parseResult(kind, scenario, line);
+                RunResult result = parseResult(kind, variant, scenario, line);
                 if (cpuAtStart != null && cpuAtEnd != null && cpuAtStart[0] >= 0 && cpuAtEnd[0] >= 0) {
                     long cpu = cpuAtEnd[0] - cpuAtStart[0];
                     result.serverCpuPercent = 100.0 * cpu / (cpuAtEnd[1] - cpuAtStart[1]);
@@ -285,7 +423,7 @@ public final class Shootout {
             }
         }
         System.out.print("\r");
-        return RunResult.failed(kind, scenario, failure != null ? failure
+        return RunResult.failed(kind, variant, scenario, failure != null ? failure
                 : "the load generator gave no result in time; see " + log);
     }
 
@@ -305,10 +443,14 @@ public final class Shootout {
         System.out.flush();
     }
 
-    private RunResult parseResult(EchoKind kind, Scenario scenario, String line) {
-        RunResult result = new RunResult(kind, scenario);
+    private RunResult parseResult(EchoKind kind, Variant variant, Scenario scenario, String line) {
+        RunResult result = new RunResult(kind, variant, scenario);
         for (String pair : line.substring("RESULT ".length()).trim().split(" ")) {
             String[] kv = pair.split("=", 2);
+            if (kv[0].equals("tls")) {
+                result.note = "TLS: " + kv[1].replace(',', ' ');  // what the generator negotiated
+                continue;
+            }
             long value = Long.parseLong(kv[1]);
             switch (kv[0]) {
                 case "messages":
@@ -347,15 +489,15 @@ public final class Shootout {
      * Scenario E: measure the server's heap (after GC) and RSS, open the connections, wait until
      * the server holds a descriptor for each, measure again; report the difference per connection.
      */
-    private RunResult idleRun(EchoKind kind, Scenario scenario, ChildProcess server, int port, Path log)
-            throws IOException, InterruptedException {
+    private RunResult idleRun(EchoKind kind, Variant variant, Scenario scenario, ChildProcess server, List<String> target,
+            Path log) throws IOException, InterruptedException {
         long heapBefore = heap(server);
         long rssBefore = ProcStats.rssBytes(server.pid());
         int fdsBefore = ProcStats.openDescriptors(server.pid());
-        try (ChildProcess load = ChildProcess.start("load", loadCommand(scenario, port), log)) {
+        try (ChildProcess load = ChildProcess.start("load", loadCommand(scenario, variant, target), log)) {
             String connected = load.awaitLine("CONNECTED ", 120_000);
             if (connected == null) {
-                return RunResult.failed(kind, scenario, "the load generator could not open "
+                return RunResult.failed(kind, variant, scenario, "the load generator could not open "
                         + scenario.connections() + " connections; see " + log);
             }
             long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -371,12 +513,12 @@ public final class Shootout {
             }
             System.out.print("\r");
             if (accepted < scenario.connections() - DESCRIPTOR_SLACK) {
-                return RunResult.failed(kind, scenario, "the server accepted only " + accepted + " of "
+                return RunResult.failed(kind, variant, scenario, "the server accepted only " + accepted + " of "
                         + scenario.connections() + " connections within 60 s");
             }
             long heapAfter = heap(server);
             long rssAfter = ProcStats.rssBytes(server.pid());
-            RunResult result = new RunResult(kind, scenario);
+            RunResult result = new RunResult(kind, variant, scenario);
             if (heapBefore >= 0 && heapAfter >= 0) {
                 result.heapBytesPerConnection = (heapAfter - heapBefore) / (double) scenario.connections();
             }
@@ -398,23 +540,39 @@ public final class Shootout {
 
     // ------------------------------------------------------------------ commands
 
-    private List<String> serverCommand(EchoKind kind, Scenario scenario) {
+    /**
+     * The server's command line. The default variant adds no option, so that {@code --classpath}
+     * can still run servers built before variants existed.
+     */
+    private List<String> serverCommand(EchoKind kind, Variant variant, Path socket, String fileName) {
         List<String> command = new ArrayList<>(serverPin);
         if (kind == EchoKind.C_EPOLL) {
             command.add(cServer.toString());
+            if (socket != null) {
+                command.addAll(List.of("--unix", socket.toString()));
+            }
             return command;
         }
         command.add(java);
         command.addAll(SERVER_JVM_FLAGS);
         if (flightRecorder) {
-            Path recording = out.resolve(kind.label() + "-" + scenario.name() + ".jfr").toAbsolutePath();
+            Path recording = out.resolve(fileName + ".jfr").toAbsolutePath();
             command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
         }
         command.addAll(List.of("-cp", classpath, ServerMain.class.getName(), kind.label()));
+        if (socket != null) {
+            command.addAll(List.of("--unix", socket.toString()));
+        }
+        if (variant.loops() > 1) {
+            command.addAll(List.of("--loops", String.valueOf(variant.loops())));
+        }
+        if (variant.tls()) {
+            command.addAll(List.of("--tls", keyStore.toString()));
+        }
         return command;
     }
 
-    private List<String> loadCommand(Scenario scenario, int port) {
+    private List<String> loadCommand(Scenario scenario, Variant variant, List<String> target) {
         List<String> command = new ArrayList<>(loadPin);
         if (cLoad != null) {
             command.add(cLoad.toString());
@@ -424,7 +582,14 @@ public final class Shootout {
             command.addAll(List.of("-cp", classpath, LoadGenerator.class.getName(),
                     "--threads", String.valueOf(loadThreads)));
         }
-        command.addAll(List.of("--port", String.valueOf(port), "--connections", String.valueOf(scenario.connections())));
+        command.addAll(target);
+        command.addAll(List.of("--connections", String.valueOf(scenario.connections())));
+        if (variant.tls()) {
+            command.add("--tls");
+        }
+        if (scenario.churn()) {
+            command.add("--churn");
+        }
         if (scenario.idle()) {
             command.add("--idle");
         } else {
@@ -439,10 +604,11 @@ public final class Shootout {
     /** The C load generator unless the Java one was asked for or gcc cannot build it. */
     private void chooseLoadGenerator() throws IOException, InterruptedException {
         if (!javaLoadWanted) {
-            cLoad = compile("load_epoll");
+            // With TLS, the generator links OpenSSL (libssl-dev); its handshakes are done before the measured window.
+            cLoad = tls ? compile("load_epoll", "-DWITH_OPENSSL", "-lssl", "-lcrypto") : compile("load_epoll");
         }
         if (cLoad != null) {
-            loadDescription = "load generator load_epoll.c (one thread)";
+            loadDescription = "load generator load_epoll.c (one thread" + (tls ? ", OpenSSL " + openSslVersion() : "") + ")";
         } else {
             loadDescription = "Java load generator, " + loadThreads + " thread(s)"
                     + (javaLoadWanted ? "" : " (the C one could not be built: " + compileProblem + ")");
@@ -453,7 +619,7 @@ public final class Shootout {
      * Compiles {@code name}.c from this jar into the output folder with gcc -O2; returns the
      * program, or null with the reason in {@link #compileProblem}.
      */
-    private Path compile(String name) throws IOException, InterruptedException {
+    private Path compile(String name, String... extra) throws IOException, InterruptedException {
         compileProblem = null;
         if (!onPath("gcc")) {
             compileProblem = "gcc not found on PATH";
@@ -469,15 +635,27 @@ public final class Shootout {
             }
             Path binary = out.resolve(name);
             Path log = out.resolve("gcc-" + name + ".log");
-            Process gcc = new ProcessBuilder("gcc", "-O2", "-o", binary.toString(), source.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            List<String> command = new ArrayList<>(List.of("gcc", "-O2", "-o", binary.toString()));
+            for (String flag : extra) {
+                if (flag.startsWith("-D")) {
+                    command.add(flag);
+                }
+            }
+            command.add(source.toString());
+            for (String flag : extra) {
+                if (flag.startsWith("-l")) {
+                    command.add(flag);  // libraries after the source, or the linker drops them
+                }
+            }
+            Process gcc = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (!gcc.waitFor(120, TimeUnit.SECONDS)) {
                 gcc.destroyForcibly();
                 compileProblem = "gcc took more than 120 s";
             } else if (gcc.exitValue() != 0) {
                 compileProblem = "gcc failed; see " + log;
             } else {
-                System.out.println(name + ": built " + binary.toAbsolutePath() + " with gcc -O2");
+                System.out.println(name + ": built " + binary.toAbsolutePath() + " with " + String.join(" ", command.subList(0, 2))
+                        + (extra.length > 0 ? " " + String.join(" ", extra) : ""));
                 return binary.toAbsolutePath();
             }
         }
@@ -485,7 +663,70 @@ public final class Shootout {
         return null;
     }
 
+    /**
+     * A throw-away PKCS#12 key store with a self-signed EC P-256 certificate for localhost, made
+     * with the JDK's keytool: every TLS server of the run serves it.
+     */
+    private Path makeKeyStore() throws IOException, InterruptedException {
+        Path store = work.resolve("server.p12");
+        Path log = out.resolve("keytool.log");
+        String password = EchoSetup.KEY_STORE_PASSWORD;
+        Process keytool = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
+                "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "7",
+                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", password, "-keypass", password)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!keytool.waitFor(120, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+            keytool.destroyForcibly();
+            throw new IOException("keytool could not make the TLS key store; see " + log);
+        }
+        return store;
+    }
+
+    /** The OpenSSL version the C generator is linked with, as the openssl command reports it, or "". */
+    private static String openSslVersion() {
+        if (!onPath("openssl")) {
+            return "";
+        }
+        try {
+            Process version = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
+            String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            version.waitFor(10, TimeUnit.SECONDS);
+            return text;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private void removeWorkFolder() {
+        if (work == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(work)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary folder; nothing else depends on it
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** How many CPUs a taskset list such as {@code 0-3,6} names. */
+    static int cpuCount(String list) {
+        int count = 0;
+        for (String part : list.split(",")) {
+            String[] range = part.trim().split("-");
+            try {
+                count += range.length == 1 ? 1 : Integer.parseInt(range[1].trim()) - Integer.parseInt(range[0].trim()) + 1;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a CPU list for taskset -c: '" + list + "'", e);
+            }
+        }
+        return Math.max(1, count);
+    }
 
     private double expectedSeconds(Scenario scenario) {
         // JVM start-up and shutdown of two processes, plus the load itself.

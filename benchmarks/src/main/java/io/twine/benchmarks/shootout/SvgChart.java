@@ -18,7 +18,7 @@ import java.util.Locale;
 final class SvgChart {
 
     private static final int WIDTH = 960;
-    private static final int LABEL_WIDTH = 110;
+    private static final int LABEL_WIDTH = 150;
     private static final int VALUE_WIDTH = 230;
     private static final int BAR_HEIGHT = 20;
     private static final int BAR_GAP = 6;
@@ -72,7 +72,7 @@ final class SvgChart {
         for (RunResult r : rows) {
             double v = value(r);
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
-                    LABEL_WIDTH, y + 15, escape(r.server.label())));
+                    LABEL_WIDTH, y + 15, escape(r.label() + (r.variant.tls() ? " tls" : ""))));
             if (Double.isNaN(v) || max <= 0) {
                 svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#999\">%s</text>%n",
                         LABEL_WIDTH + 10, y + 15, escape(r.status.name().toLowerCase(Locale.ROOT) + ": " + r.note)));

@@ -2,10 +2,11 @@
  * The shootout's ceiling: a minimal single-threaded echo server on Linux epoll, level-triggered,
  * one 64 KiB read buffer for every connection. What the kernel cannot take at once is kept per
  * connection, and reading from that connection stops until it has gone out, so memory stays
- * bounded. Speaks the same stdin protocol as the Java servers: prints "LISTENING port"; stdin
- * "exit" or end-of-file stops it; "stats" prints "STATS heap=-1" (RSS is read from /proc).
+ * bounded. Speaks the same stdin protocol as the Java servers: prints "LISTENING port" (or
+ * "LISTENING path"); stdin "exit" or end-of-file stops it; "stats" prints "STATS heap=-1" (RSS is
+ * read from /proc). With --unix PATH it listens on a Unix domain socket there (removed on exit).
  *
- * Build: gcc -O2 -o echo_epoll echo_epoll.c     Run: ./echo_epoll [port]
+ * Build: gcc -O2 -o echo_epoll echo_epoll.c     Run: ./echo_epoll [port | --unix PATH]
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -19,6 +20,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define READ_SIZE (64 * 1024)
@@ -33,6 +35,7 @@ struct pending {
 static struct pending *pending; /* indexed by descriptor */
 static int max_fds;
 static int epfd;
+static int tcp = 1;
 
 static void die(const char *what) {
     perror(what);
@@ -108,8 +111,10 @@ static void accept_all(int listener) {
             close(fd);
             continue;
         }
-        int one = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (tcp) {
+            int one = 1;
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        }
         watch(fd, EPOLLIN, EPOLL_CTL_ADD);
     }
 }
@@ -127,8 +132,24 @@ static int command(void) {
     return 1;
 }
 
+/* Binds and listens on a Unix socket at path; returns the descriptor. */
+static int listen_unix(const char *path) {
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof addr.sun_path) {
+        fprintf(stderr, "--unix path too long: %zu bytes\n", strlen(path));
+        exit(2);
+    }
+    strncpy(addr.sun_path, path, sizeof addr.sun_path - 1);
+    int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if (listener < 0) die("socket");
+    if (bind(listener, (struct sockaddr *) &addr, sizeof addr) < 0) die("bind");
+    if (listen(listener, 1024) < 0) die("listen");
+    return listener;
+}
+
 int main(int argc, char **argv) {
-    int port = argc > 1 ? atoi(argv[1]) : 0;
+    const char *unix_path = argc > 2 && strcmp(argv[1], "--unix") == 0 ? argv[2] : NULL;
+    int port = argc > 1 && !unix_path ? atoi(argv[1]) : 0;
     signal(SIGPIPE, SIG_IGN);
 
     /* As the JVM does, raise the soft descriptor limit to the hard one. */
@@ -141,16 +162,22 @@ int main(int argc, char **argv) {
     pending = calloc((size_t) max_fds, sizeof *pending);
     if (!pending) die("calloc");
 
-    int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    if (listener < 0) die("socket");
-    int one = 1;
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    int listener;
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((unsigned short) port)};
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(listener, (struct sockaddr *) &addr, sizeof addr) < 0) die("bind");
-    if (listen(listener, 1024) < 0) die("listen");
-    socklen_t len = sizeof addr;
-    getsockname(listener, (struct sockaddr *) &addr, &len);
+    if (unix_path) {
+        tcp = 0;
+        listener = listen_unix(unix_path);
+    } else {
+        listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        if (listener < 0) die("socket");
+        int one = 1;
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (bind(listener, (struct sockaddr *) &addr, sizeof addr) < 0) die("bind");
+        if (listen(listener, 1024) < 0) die("listen");
+        socklen_t len = sizeof addr;
+        getsockname(listener, (struct sockaddr *) &addr, &len);
+    }
 
     epfd = epoll_create1(0);
     if (epfd < 0) die("epoll_create1");
@@ -158,7 +185,11 @@ int main(int argc, char **argv) {
     struct epoll_event in = {.events = EPOLLIN, .data.fd = 0};
     epoll_ctl(epfd, EPOLL_CTL_ADD, 0, &in); /* fails harmlessly when stdin is not pollable */
 
-    printf("LISTENING %d\n", ntohs(addr.sin_port));
+    if (unix_path) {
+        printf("LISTENING %s\n", unix_path);
+    } else {
+        printf("LISTENING %d\n", ntohs(addr.sin_port));
+    }
     fflush(stdout);
 
     static char buf[READ_SIZE];
@@ -175,7 +206,10 @@ int main(int argc, char **argv) {
             if (fd == listener) {
                 accept_all(listener);
             } else if (fd == 0) {
-                if (!command()) return 0;
+                if (!command()) {
+                    if (unix_path) unlink(unix_path);
+                    return 0;
+                }
             } else if (ev & EPOLLOUT) {
                 int done = flush_pending(fd);
                 if (done < 0) close_conn(fd);
