@@ -1,12 +1,17 @@
 package io.twine.reactor;
 
 import io.twine.reactor.observe.ReactorMetricsBean;
+import io.twine.reactor.spi.Failures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -43,8 +48,11 @@ public final class ReactorGroup {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicInteger loopsRunning;
-    private final List<Runnable> beforeTriggers = new CopyOnWriteArrayList<>();
-    private final List<Runnable> afterTriggers = new CopyOnWriteArrayList<>();
+    /** Each a {@link Runnable} or an {@link AsyncTask}. */
+    private final List<Object> beforeTriggers = new CopyOnWriteArrayList<>();
+    private final List<Object> afterTriggers = new CopyOnWriteArrayList<>();
+    /** How long the last loop's thread waits for the group's AFTER triggers' futures. */
+    private volatile Duration gracePeriod = Duration.ofSeconds(5);
 
     /** A group of one loop per available processor. */
     public ReactorGroup() {
@@ -63,6 +71,9 @@ public final class ReactorGroup {
         this.loops = List.copyOf(made);
         this.loopsRunning = new AtomicInteger(size);
         loops.get(0).addShutdownTrigger(ShutdownPhase.BEFORE, this::groupStopping);
+        // Loop 0 goes on to close once its grace period is over, even if the group's futures have
+        // not completed: the other loops must not be left running.
+        loops.get(0).addShutdownTrigger(ShutdownPhase.DURING, this::stopOtherLoops);
     }
 
     /** How many loops. */
@@ -109,7 +120,22 @@ public final class ReactorGroup {
      * add it to the loops that need it. Before {@link #start} only.
      */
     public void addShutdownTrigger(ShutdownPhase phase, Runnable trigger) {
-        Objects.requireNonNull(trigger, "trigger");
+        addTrigger(phase, Objects.requireNonNull(trigger, "trigger"));
+    }
+
+    /**
+     * Adds a group-wide shutdown trigger that returns a future, as
+     * {@link Reactor#addShutdownTrigger(ShutdownPhase, AsyncTask)} does for one loop: a
+     * {@link ShutdownPhase#BEFORE} trigger's future holds back every loop's closing (within loop
+     * 0's grace period); an {@link ShutdownPhase#AFTER} trigger's future holds back the end of the
+     * last loop's thread, and so {@link #awaitTermination}, for at most the grace period. A failed
+     * or late future is reported, and the stop goes on. Before {@link #start} only.
+     */
+    public void addShutdownTrigger(ShutdownPhase phase, AsyncTask trigger) {
+        addTrigger(phase, Objects.requireNonNull(trigger, "trigger"));
+    }
+
+    private void addTrigger(ShutdownPhase phase, Object trigger) {
         checkNotStarted("addShutdownTrigger");
         switch (Objects.requireNonNull(phase, "phase")) {
             case BEFORE:
@@ -128,6 +154,7 @@ public final class ReactorGroup {
         for (Reactor loop : loops) {
             loop.setShutdownGracePeriod(gracePeriod);
         }
+        this.gracePeriod = gracePeriod;
     }
 
     /**
@@ -207,34 +234,79 @@ public final class ReactorGroup {
         return true;
     }
 
-    /** Loop 0's BEFORE phase: the group's BEFORE triggers, then every other loop is told to stop. */
-    private void groupStopping() {
+    /**
+     * Loop 0's BEFORE phase: the group's BEFORE triggers; once their futures have completed, every
+     * other loop is told to stop. Loop 0 waits for the future returned.
+     */
+    private CompletionStage<?> groupStopping() {
         stopping.set(true);
         Reactor first = loops.get(0);
-        for (Runnable trigger : beforeTriggers) {
-            try {
-                trigger.run();
-            } catch (RuntimeException e) {
-                first.reportError("group shutdown trigger (BEFORE)", e);
+        String name = "group shutdown trigger (BEFORE)";
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        for (Object trigger : beforeTriggers) {
+            CompletionStage<?> future = runTrigger(trigger, first, name);
+            if (future != null) {
+                // Each failure reported on its own, on loop 0; what is waited for never fails.
+                pending.add(future.handle((ignored, failure) -> {
+                    if (failure != null) {
+                        first.callFromThread(() -> first.reportError(name + "'s future", failure));
+                    }
+                    return null;
+                }).toCompletableFuture());
             }
         }
+        CompletableFuture<Void> all = CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]));
+        all.whenComplete((ignored, impossible) -> stopOtherLoops());
+        return all;
+    }
+
+    private void stopOtherLoops() {
         for (int i = 1; i < loops.size(); i++) {
             loops.get(i).stop();
         }
     }
 
-    /** A loop's {@code run()} has returned: the last one runs the group's AFTER triggers. */
+    /** A loop's {@code run()} has returned: the last one runs the group's AFTER triggers and waits for their futures. */
     private void loopFinished(Reactor loop) {
         if (loopsRunning.decrementAndGet() != 0) {
             return;
         }
-        for (Runnable trigger : afterTriggers) {
-            try {
-                trigger.run();
-            } catch (RuntimeException e) {
-                loop.reportError("group shutdown trigger (AFTER)", e);
+        String name = "group shutdown trigger (AFTER)";
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        for (Object trigger : afterTriggers) {
+            CompletionStage<?> future = runTrigger(trigger, loop, name);
+            if (future != null) {
+                pending.add(future.toCompletableFuture());
             }
         }
+        // No loop is left to wait on: this thread, whose loop has finished, waits.
+        long deadline = System.nanoTime() + gracePeriod.toNanos();
+        for (CompletableFuture<?> future : pending) {
+            try {
+                future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                loop.reportError(name + "'s future", e.getCause());
+            } catch (TimeoutException e) {
+                loop.reportError(name + "'s future did not complete within the grace period of " + gracePeriod, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Runs a group trigger under the failure rule; returns its future, if it is an {@link AsyncTask} that gave one. */
+    private static CompletionStage<?> runTrigger(Object trigger, Reactor loop, String name) {
+        try {
+            if (trigger instanceof AsyncTask) {
+                return ((AsyncTask) trigger).run();
+            }
+            ((Runnable) trigger).run();
+        } catch (Throwable e) {
+            Failures.rethrowIfFatal(e);  // else the other loops are still told to stop
+            loop.reportError(name, e);
+        }
+        return null;
     }
 
     private void checkNotStarted(String what) {

@@ -1,6 +1,7 @@
 package io.twine.reactor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,6 +69,74 @@ class ReactorGroupTest {
             assertTrue(events.indexOf("during " + i) < events.indexOf("after " + i), events.toString());
             assertTrue(events.indexOf("after " + i) < events.indexOf("group after"), events.toString());
         }
+    }
+
+    /** What {@code loop} has recorded so far, read on its own thread. */
+    private static List<String> seenBy(Reactor loop, List<String> events) throws Exception {
+        CompletableFuture<List<String>> seen = new CompletableFuture<>();
+        loop.callFromThread(() -> seen.complete(List.copyOf(events)));
+        return seen.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aGroupBeforeTriggersFutureHoldsBackEveryLoopsClosing() throws Exception {
+        ReactorGroup group = new ReactorGroup(2);
+        group.setShutdownGracePeriod(Duration.ofSeconds(30));
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        CountDownLatch beforeRan = new CountDownLatch(1);
+        group.addShutdownTrigger(ShutdownPhase.BEFORE, () -> {
+            events.add("group before");
+            beforeRan.countDown();
+            return drained;
+        });
+        for (int i = 0; i < group.size(); i++) {
+            int index = i;
+            group.get(i).addShutdownTrigger(ShutdownPhase.DURING, () -> events.add("during " + index));
+        }
+        group.start();
+        group.stop();
+        assertTrue(beforeRan.await(30, TimeUnit.SECONDS));
+        assertEquals(List.of("group before"), seenBy(group.get(0), events));
+        assertEquals(List.of("group before"), seenBy(group.get(1), events), "loop 1 is not told to stop yet");
+
+        drained.complete(null);
+        assertTrue(group.awaitTermination(WAIT));
+        assertEquals(Set.of("group before", "during 0", "during 1"), Set.copyOf(events));
+        assertEquals("group before", events.get(0));
+    }
+
+    @Test
+    void aGroupAfterTriggersFutureHoldsBackTermination() throws Exception {
+        ReactorGroup group = new ReactorGroup(2);
+        CompletableFuture<Void> flushed = new CompletableFuture<>();
+        CountDownLatch afterRan = new CountDownLatch(1);
+        group.addShutdownTrigger(ShutdownPhase.AFTER, () -> {
+            afterRan.countDown();
+            return flushed;
+        });
+        group.start();
+        group.stop();
+        assertTrue(afterRan.await(30, TimeUnit.SECONDS));
+        assertFalse(group.awaitTermination(Duration.ZERO), "the last loop's thread waits for the future");
+        flushed.complete(null);
+        assertTrue(group.awaitTermination(WAIT));
+    }
+
+    @Test
+    void aGroupTriggerThatThrowsAnErrorStillLetsEveryLoopStop() throws Exception {
+        ReactorGroup group = new ReactorGroup(3);
+        List<String> reports = Collections.synchronizedList(new ArrayList<>());
+        group.get(0).setErrorReporter((context, error) -> reports.add(context + ": " + error.getMessage()));
+        group.addShutdownTrigger(ShutdownPhase.BEFORE, () -> {
+            throw new AssertionError("not a RuntimeException");
+        });
+        group.addShutdownTrigger(ShutdownPhase.BEFORE, () -> CompletableFuture.failedFuture(new IllegalStateException("failed")));
+        group.start();
+        group.stop();
+        assertTrue(group.awaitTermination(WAIT), "loops 1 and 2 were told to stop");
+        assertEquals(2, reports.size(), reports.toString());
+        assertTrue(reports.get(0).startsWith("group shutdown trigger (BEFORE): not a RuntimeException"), reports.toString());
     }
 
     @Test
