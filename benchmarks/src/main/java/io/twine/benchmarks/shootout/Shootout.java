@@ -3,6 +3,7 @@ package io.twine.benchmarks.shootout;
 import io.twine.benchmarks.echo.EchoKind;
 import io.twine.benchmarks.echo.EchoServer;
 import io.twine.benchmarks.echo.EchoSetup;
+import io.twine.benchmarks.echo.SelfSignedKeyStore;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -226,7 +227,7 @@ public final class Shootout {
         Files.createDirectories(out);
         work = Files.createTempDirectory("twine-shootout");
         if (tls) {
-            keyStore = makeKeyStore();
+            keyStore = SelfSignedKeyStore.create(work.resolve("server.p12"), out.resolve("keytool.log"));
         }
         chooseLoadGenerator();
         System.out.printf(Locale.ROOT, "shootout: %d servers x %d scenarios x %d round(s), %s, warm-up %.1f s, measured %.1f s, "
@@ -661,26 +662,6 @@ public final class Shootout {
         }
         System.out.println(name + ": " + compileProblem);
         return null;
-    }
-
-    /**
-     * A throw-away PKCS#12 key store with a self-signed EC P-256 certificate for localhost, made
-     * with the JDK's keytool: every TLS server of the run serves it.
-     */
-    private Path makeKeyStore() throws IOException, InterruptedException {
-        Path store = work.resolve("server.p12");
-        Path log = out.resolve("keytool.log");
-        String password = EchoSetup.KEY_STORE_PASSWORD;
-        Process keytool = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
-                "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "7",
-                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", password, "-keypass", password)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!keytool.waitFor(120, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
-            keytool.destroyForcibly();
-            throw new IOException("keytool could not make the TLS key store; see " + log);
-        }
-        return store;
     }
 
     /** The OpenSSL version the C generator is linked with, as the openssl command reports it, or "". */

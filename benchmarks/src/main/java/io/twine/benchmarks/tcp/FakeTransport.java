@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  *
  * <p>Thread: the benchmark thread only.
  */
-final class FakeTransport implements Transport {
+public class FakeTransport implements Transport {
 
     private static final SocketAddress ADDRESS = new InetSocketAddress("127.0.0.1", 0);
 
