@@ -1,5 +1,6 @@
 package io.twine.benchmarks.echo;
 
+import io.netty.handler.ssl.OpenSsl;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
@@ -68,6 +69,9 @@ public interface EchoServer extends AutoCloseable {
         }
         if (kind == EchoKind.NETTY_OPENSSL && !setup.isTls()) {
             return "netty-openssl differs from netty-nio only with TLS";
+        }
+        if (kind == EchoKind.NETTY_OPENSSL && !OpenSsl.isAvailable()) {
+            return "Netty's OpenSSL (netty-tcnative) does not load here: " + OpenSsl.unavailabilityCause();
         }
         return null;
     }

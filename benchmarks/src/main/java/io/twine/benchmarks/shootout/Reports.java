@@ -75,7 +75,7 @@ final class Reports {
     }
 
     static void printTable(List<RunResult> results, PrintStream out) {
-        String format = "%-2s %-18s %10s %8s %9s %9s %9s %7s %8s %10s %10s %8s %6s %6s %8s  %s%n";
+        String format = "%-2s %-26s %10s %8s %9s %9s %9s %7s %8s %10s %10s %8s %6s %6s %8s  %s%n";
         out.println();
         out.printf(Locale.ROOT, format, "", "server", "msgs/s", "MB/s", "p50 us", "p99 us", "p99.9 us",
                 "CPU %", "ns/msg", "heap B/c", "RSS B/c", "x netty", "x C", "x tcp", "x 1 loop", "");
