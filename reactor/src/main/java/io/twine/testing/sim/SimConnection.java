@@ -305,7 +305,8 @@ final class SimConnection implements SwitchableTransport, SimResource {
         int n = readSize(inbound.size());
         byte[] data = inbound.take(n);
         delivered += n;
-        peer.roomFreed(n);
+        SimConnection sender = peer;
+        simulation.schedule(latency, () -> sender.roomFreed(n));  // the window update travels back as an ACK
         CRC32 crc = new CRC32();
         crc.update(data);
         log("read " + n + " B crc " + Long.toHexString(crc.getValue()));

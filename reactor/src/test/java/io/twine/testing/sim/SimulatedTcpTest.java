@@ -70,7 +70,7 @@ class SimulatedTcpTest {
                 factories.add(factory);
                 client.connectTcp(at(server, 7000), factory, OPTIONS);
             }
-            assertTrue(sim.runUntil(() -> factories.stream().allMatch(RecordingClientFactory::done), Duration.ofMinutes(5)));
+            assertTrue(sim.runUntil(() -> factories.stream().allMatch(RecordingClientFactory::done), Duration.ofHours(1)));
             for (RecordingClientFactory factory : factories) {
                 assertTrue(factory.failures.isEmpty(), "no connect fails without failures");
                 assertTrue(factory.clients.get(0).gotItAllBack());

@@ -4,6 +4,7 @@ import io.twine.protocol.Factory;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.protocol.basic.LineReceiver;
+import io.twine.reactor.EventLoop;
 import io.twine.reactor.Reactor;
 import io.twine.reactor.ReactorGroup;
 import io.twine.reactor.TcpOptions;
@@ -63,7 +64,7 @@ public final class ChatServer {
     private ChatServer() {}
 
     /** Listens on {@code address} with the {@code --max-queued} option. A {@link ServerStarter}. */
-    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
+    public static StartedServer start(EventLoop reactor, SocketAddress address, PrintStream log, SampleArgs args)
             throws IOException, UsageException {
         long maxQueued = args.number(MAX_QUEUED.name(), MAX_LINE_BYTES + 2, 1L << 30);
         return listen(reactor, address, log, SampleTls.server(reactor, args, new ChatRoom(log, maxQueued)),
@@ -71,12 +72,12 @@ public final class ChatServer {
     }
 
     /** Listens on {@code address} with a given per-client cap and socket options. Loop-only. */
-    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, long maxQueuedBytes,
+    public static StartedServer start(EventLoop reactor, SocketAddress address, PrintStream log, long maxQueuedBytes,
             TcpOptions options) throws IOException {
         return listen(reactor, address, log, new ChatRoom(log, maxQueuedBytes), options);
     }
 
-    private static StartedServer listen(Reactor reactor, SocketAddress address, PrintStream log, Factory room,
+    private static StartedServer listen(EventLoop reactor, SocketAddress address, PrintStream log, Factory room,
             TcpOptions options) throws IOException {
         StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, room, options));
         ServerStarter.announce(log, server);

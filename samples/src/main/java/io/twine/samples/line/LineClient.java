@@ -4,7 +4,7 @@ import io.twine.protocol.ClientFactory;
 import io.twine.protocol.Connector;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
 import io.twine.samples.support.Addresses;
 import io.twine.samples.support.ExitStatus;
 import io.twine.samples.support.LineSource;
@@ -50,7 +50,7 @@ public final class LineClient {
      * Converses with {@code server}, a connection per line. A
      * {@link io.twine.samples.support.ClientStarter}. Loop-only.
      */
-    public static CompletableFuture<ExitStatus> start(Reactor reactor, SocketAddress server, LineSource input,
+    public static CompletableFuture<ExitStatus> start(EventLoop reactor, SocketAddress server, LineSource input,
             PrintStream out, SampleArgs args) throws UsageException {
         CompletableFuture<ExitStatus> outcome = new CompletableFuture<>();
         new Conversation(reactor, server, SampleTls.clientLayer(reactor, args), new Prompt(input, out), out, outcome)
@@ -66,14 +66,14 @@ public final class LineClient {
      */
     static final class Conversation implements LineSource.Listener {
 
-        private final Reactor reactor;
+        private final EventLoop reactor;
         private final SocketAddress server;
         private final UnaryOperator<ClientFactory> layer;
         private final Prompt prompt;
         private final PrintStream out;
         private final CompletableFuture<ExitStatus> outcome;
 
-        Conversation(Reactor reactor, SocketAddress server, UnaryOperator<ClientFactory> layer, Prompt prompt,
+        Conversation(EventLoop reactor, SocketAddress server, UnaryOperator<ClientFactory> layer, Prompt prompt,
                 PrintStream out, CompletableFuture<ExitStatus> outcome) {
             this.reactor = reactor;
             this.server = server;

@@ -2,7 +2,7 @@ package io.twine.samples.line;
 
 import io.twine.protocol.Factory;
 import io.twine.protocol.basic.LineReceiver;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
 import io.twine.samples.support.Addresses;
 import io.twine.samples.support.Ctime;
 import io.twine.samples.support.SampleArgs;
@@ -44,13 +44,13 @@ public final class LineServer {
     private LineServer() {}
 
     /** Listens on {@code address} and logs to {@code log}, stamping with local time. A {@link ServerStarter}. */
-    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
+    public static StartedServer start(EventLoop reactor, SocketAddress address, PrintStream log, SampleArgs args)
             throws IOException, UsageException {
         return listen(reactor, address, log, SampleTls.server(reactor, args, factory(log, Ctime.local())));
     }
 
     /** Listens on {@code address}, logs to {@code log} and stamps answers with {@code ctime}. Loop-only. */
-    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, Ctime ctime)
+    public static StartedServer start(EventLoop reactor, SocketAddress address, PrintStream log, Ctime ctime)
             throws IOException {
         return listen(reactor, address, log, factory(log, ctime));
     }
@@ -61,7 +61,7 @@ public final class LineServer {
         return Factory.forProtocol(() -> new OneLineTimestamper(log, ctime));
     }
 
-    private static StartedServer listen(Reactor reactor, SocketAddress address, PrintStream log, Factory factory)
+    private static StartedServer listen(EventLoop reactor, SocketAddress address, PrintStream log, Factory factory)
             throws IOException {
         StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, factory));
         ServerStarter.announce(log, server);

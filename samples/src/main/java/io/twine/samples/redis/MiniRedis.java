@@ -2,7 +2,7 @@ package io.twine.samples.redis;
 
 import io.twine.protocol.Factory;
 import io.twine.protocol.Protocol;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
 import io.twine.reactor.Scheduler;
 import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.ServerStarter;
@@ -37,7 +37,7 @@ public final class MiniRedis {
     private MiniRedis() {}
 
     /** Listens on {@code address}: TCP, or a Unix socket ({@code --unix PATH}, {@code redis-cli -s PATH}). A {@link ServerStarter}. */
-    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
+    public static StartedServer start(EventLoop reactor, SocketAddress address, PrintStream log, SampleArgs args)
             throws IOException {
         StartedServer server = StartedServer.of(StreamSockets.listen(reactor, address, new Server(reactor)));
         ServerStarter.announce(log, server);

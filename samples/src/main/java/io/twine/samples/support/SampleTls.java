@@ -2,7 +2,7 @@ package io.twine.samples.support;
 
 import io.twine.protocol.ClientFactory;
 import io.twine.protocol.Factory;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
 import io.twine.transport.tls.Tls;
 import io.twine.transport.tls.TlsOptions;
 import java.io.UncheckedIOException;
@@ -38,7 +38,7 @@ public final class SampleTls {
      *
      * @throws UsageException if only one of the two files was given, or they cannot be used
      */
-    public static Factory server(Reactor reactor, SampleArgs args, Factory factory) throws UsageException {
+    public static Factory server(EventLoop reactor, SampleArgs args, Factory factory) throws UsageException {
         if (args == null || !args.declares(CERT.name())) {
             return factory;  // a test or the demo starting the sample without these options
         }
@@ -62,7 +62,7 @@ public final class SampleTls {
      *
      * @throws UsageException if the CA file cannot be used
      */
-    public static ClientFactory client(Reactor reactor, SampleArgs args, ClientFactory factory) throws UsageException {
+    public static ClientFactory client(EventLoop reactor, SampleArgs args, ClientFactory factory) throws UsageException {
         return clientLayer(reactor, args).apply(factory);
     }
 
@@ -72,7 +72,7 @@ public final class SampleTls {
      *
      * @throws UsageException if the CA file cannot be used
      */
-    public static UnaryOperator<ClientFactory> clientLayer(Reactor reactor, SampleArgs args) throws UsageException {
+    public static UnaryOperator<ClientFactory> clientLayer(EventLoop reactor, SampleArgs args) throws UsageException {
         if (args == null || !args.declares(CA.name())) {
             return UnaryOperator.identity();
         }

@@ -4,7 +4,7 @@ import io.twine.protocol.ClientFactory;
 import io.twine.protocol.Connector;
 import io.twine.protocol.Factory;
 import io.twine.protocol.ListeningPort;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
 import io.twine.reactor.TcpOptions;
 import io.twine.transport.tcp.Tcp;
 import io.twine.transport.unix.Unix;
@@ -24,12 +24,12 @@ public final class StreamSockets {
 
     private StreamSockets() {}
 
-    public static ListeningPort listen(Reactor reactor, SocketAddress address, Factory factory) throws IOException {
+    public static ListeningPort listen(EventLoop reactor, SocketAddress address, Factory factory) throws IOException {
         return listen(reactor, address, factory, TcpOptions.defaults());
     }
 
     /** Listens on {@code address}; for a Unix socket, {@code options}' connection limit applies. */
-    public static ListeningPort listen(Reactor reactor, SocketAddress address, Factory factory, TcpOptions options)
+    public static ListeningPort listen(EventLoop reactor, SocketAddress address, Factory factory, TcpOptions options)
             throws IOException {
         if (address instanceof UnixDomainSocketAddress) {
             return Unix.listen(reactor, ((UnixDomainSocketAddress) address).getPath(), factory,
@@ -38,7 +38,7 @@ public final class StreamSockets {
         return Tcp.listen(reactor, address, factory, options);
     }
 
-    public static Connector connect(Reactor reactor, SocketAddress address, ClientFactory factory) {
+    public static Connector connect(EventLoop reactor, SocketAddress address, ClientFactory factory) {
         if (address instanceof UnixDomainSocketAddress) {
             return Unix.connect(reactor, ((UnixDomainSocketAddress) address).getPath(), factory);
         }

@@ -4,7 +4,7 @@ import io.twine.protocol.ClientFactory;
 import io.twine.protocol.Connector;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
 import io.twine.samples.support.ExitStatus;
 import io.twine.samples.support.LineSource;
 import io.twine.samples.support.Prompt;
@@ -44,7 +44,7 @@ public final class TwistedClient {
      * Connects to {@code server} and converses. A {@link io.twine.samples.support.ClientStarter}.
      * Loop-only.
      */
-    public static CompletableFuture<ExitStatus> start(Reactor reactor, SocketAddress server, LineSource input,
+    public static CompletableFuture<ExitStatus> start(EventLoop reactor, SocketAddress server, LineSource input,
             PrintStream out, SampleArgs args) throws UsageException {
         CompletableFuture<ExitStatus> outcome = new CompletableFuture<>();
         StreamSockets.connect(reactor, server, SampleTls.client(reactor, args,

@@ -2,7 +2,7 @@ package io.twine.samples.twisted;
 
 import io.twine.protocol.Factory;
 import io.twine.protocol.Protocol;
-import io.twine.reactor.Reactor;
+import io.twine.reactor.EventLoop;
 import io.twine.samples.support.Addresses;
 import io.twine.samples.support.Ctime;
 import io.twine.samples.support.SampleArgs;
@@ -38,7 +38,7 @@ public final class TwistedServer {
     private TwistedServer() {}
 
     /** Listens on {@code address} and logs to {@code log}. A {@link ServerStarter}. */
-    public static StartedServer start(Reactor reactor, SocketAddress address, PrintStream log, SampleArgs args)
+    public static StartedServer start(EventLoop reactor, SocketAddress address, PrintStream log, SampleArgs args)
             throws IOException, UsageException {
         Ctime ctime = Ctime.local();
         Factory factory = Factory.forProtocol(() -> new TimestampProtocol(log, ctime));
