@@ -1,5 +1,6 @@
 package io.twine.protocol;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
@@ -9,8 +10,34 @@ import java.net.SocketAddress;
  */
 public interface ListeningPort {
 
-    /** The address actually bound: the real port when port 0 was asked for. */
+    /**
+     * The address actually bound: the real port when port 0 was asked for. An
+     * {@link InetSocketAddress} for TCP (see {@link #getInetHost()}), a
+     * {@link java.net.UnixDomainSocketAddress} for a Unix socket.
+     */
     SocketAddress getHost();
+
+    /**
+     * {@link #getHost()} as the {@link InetSocketAddress} of a TCP port, without a cast.
+     *
+     * @throws IllegalStateException if this port is not on an IP address (a Unix socket)
+     */
+    default InetSocketAddress getInetHost() {
+        SocketAddress host = getHost();
+        if (!(host instanceof InetSocketAddress)) {
+            throw new IllegalStateException("this port is bound to " + host + ", not to an IP address and port");
+        }
+        return (InetSocketAddress) host;
+    }
+
+    /**
+     * The port number bound: the one the system picked when port 0 was asked for.
+     *
+     * @throws IllegalStateException if this port is not on an IP address (a Unix socket)
+     */
+    default int getPort() {
+        return getInetHost().getPort();
+    }
 
     /**
      * Closes the listening socket; connections already accepted go on. Calling it again does

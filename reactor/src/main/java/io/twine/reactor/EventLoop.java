@@ -16,8 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code IReactorCore}, {@code IReactorTime}, {@code IReactorTCP}, {@code IReactorUDP} and
  * {@code IReactorThreads} in one interface). {@code Tcp}, {@code Udp} and the endpoints of the
  * transports module go through it, and so can a program: written against {@code EventLoop}
- * rather than {@link Reactor}, it can be tested with a fake loop that records listens and
- * connects instead of opening sockets.
+ * rather than {@link Reactor}, it can be tested with {@link io.twine.testing.MemoryReactor},
+ * which records listens and connects instead of opening sockets.
  *
  * <p>{@link Reactor} implements it with a selector and real sockets.
  *

@@ -104,6 +104,9 @@ public final class Reactor implements EventLoop {
 
     private enum Phase { NOT_STARTED, RUNNING, STOPPING, FINISHED }
 
+    /** A turn's longest wait for I/O when nothing limits it beyond the timers' own. */
+    private static final long NO_LIMIT = Long.MAX_VALUE;
+
     /**
      * The empty task {@link #stop()} posts only to wake the selector: a class with a name, so that
      * a trace says what it is ({@code Reactor$WakeToStop}).
@@ -141,7 +144,8 @@ public final class Reactor implements EventLoop {
     // publishes what it did); the others are safe to touch from any thread, as each comment says.
 
     private final Poller poller;
-    /** Loop. */
+    /** Loop (the thread that runs or iterates the reactor). */
+    private final Clock clock;
     private final TimerQueue timers = new TimerQueue(this::now);
     /** Tasks from callFromThread: many producers, the loop the only consumer, no allocation per task. */
     private final TaskQueue tasks = new TaskQueue();
@@ -215,17 +219,33 @@ public final class Reactor implements EventLoop {
     /** The counters as run() left them, published by it for any thread; null until then. */
     private volatile LoopMetrics finalMetrics;
 
-    /** Opens a selector; the reactor does nothing until {@link #run()}. */
+    /** Opens a selector; the reactor does nothing until {@link #run()}. Time is {@link Clock#SYSTEM}. */
     public Reactor() {
-        this(openPoller());
+        this(Clock.SYSTEM);
+    }
+
+    /**
+     * A reactor whose timers, and shutdown grace period, follow {@code clock}: a
+     * {@link io.twine.testing.ManualClock} lets a test step the loop with {@link #iterate} over
+     * real sockets while time moves only when the test advances it. The reactor keeps its own
+     * timers and only reads the time from {@code clock}; it sees the clock move at its next turn.
+     * Opens a selector; the reactor does nothing until {@link #run()} or {@link #iterate}.
+     */
+    public Reactor(Clock clock) {
+        this(openPoller(), clock);
     }
 
     /** A reactor on {@code poller}: the seam for tests that need a selector to misbehave. */
     Reactor(Poller poller) {
+        this(poller, Clock.SYSTEM);
+    }
+
+    private Reactor(Poller poller, Clock clock) {
         // What closing a connection, reporting an error and running a timer need, loaded while
         // descriptors are plentiful: see Failures.preload. (Failures itself is loaded by now.)
         Failures.preload(Reason.class, Reason.Kind.class, CallbackKind.class, FlightEvents.class, DelayedCall.class);
         this.poller = poller;
+        this.clock = Objects.requireNonNull(clock, "clock");
         chunkPool.setBudget(DirectMemory.max() / 2);
         for (ShutdownPhase p : ShutdownPhase.values()) {
             shutdownTriggers.put(p, new ArrayList<>());
@@ -266,7 +286,7 @@ public final class Reactor implements EventLoop {
                 if (stopRequested.get()) {
                     advanceShutdown();
                 }
-                runOnce();
+                runOnce(NO_LIMIT);
             }
         } finally {
             monitor.loopFinished();
@@ -279,33 +299,74 @@ public final class Reactor implements EventLoop {
         }
     }
 
-    /** One turn of the loop: before select (mostly flushes), select and dispatch, timers, tasks. */
-    private void runOnce() {
+    /**
+     * Runs one turn of the loop on the calling thread and returns (Twisted's
+     * {@code reactor.iterate}): flushes what was written, waits at most {@code maxWait} for I/O
+     * (less when a timer falls due sooner or work is already waiting; {@link Duration#ZERO} does
+     * not wait), dispatches what is ready, then runs the timers that are due and the tasks queued
+     * from other threads. It is the body of {@link #run()}'s loop, for watching the loop one step
+     * at a time and for tests that drive real sockets, with time from a
+     * {@link io.twine.testing.ManualClock} given to {@link #Reactor(Clock)}.
+     *
+     * <p>Only for a reactor whose {@code run()} has not been called. The first thread to call it
+     * becomes the loop thread and must make every later call. {@link #callWhenRunning} calls wait
+     * for {@code run()}. To release the sockets and the selector afterwards, call {@link #stop()}
+     * and then {@code run()}, which shuts down as usual and returns.
+     *
+     * @param maxWait the longest wait for I/O, zero or positive
+     * @throws IllegalStateException if {@code run()} has been called, or another thread iterates
+     *     this reactor
+     */
+    public void iterate(Duration maxWait) {
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must be zero or positive, got " + maxWait);
+        }
+        if (runCalled.get()) {
+            throw new IllegalStateException("iterate() steps a reactor that is not run; run() has been called on this one");
+        }
+        Thread caller = Thread.currentThread();
+        if (loopThread == null) {
+            loopThread = caller;
+            monitor.loopStarted();
+        } else if (loopThread != caller) {
+            throw new IllegalStateException("this reactor is iterated by thread '" + loopThread.getName()
+                    + "'; it cannot be iterated from '" + caller.getName() + "' too");
+        }
+        // Rounded up, as timer waits are: a wait shorter than asked would only be surprising.
+        runOnce(maxWait.isZero() ? Poller.SELECT_NOW : (maxWait.toNanos() + 999_999) / 1_000_000);
+    }
+
+    /**
+     * One turn of the loop: before select (mostly flushes), select (waiting {@code maxWaitMillis}
+     * at most) and dispatch, timers, tasks.
+     */
+    private void runOnce(long maxWaitMillis) {
         runBeforeSelect();
-        select();
+        select(maxWaitMillis);
         timers.runDue(now(), timerRunner);
         runTasks();
     }
 
-    private void select() {
+    private void select(long maxWaitMillis) {
         // Arm the wake-up before looking for work: a thread that queues a task after this line
         // sees the flag and wakes the selector; a task queued before it is seen by
         // selectTimeoutMillis, which then does not let the select wait.
         wakeupNeeded.set(true);
         wakeupArmed = true;
-        long timeoutMillis = selectTimeoutMillis();
+        long timeoutMillis = limit(selectTimeoutMillis(), maxWaitMillis);
         if (timeoutMillis == Poller.SELECT_NOW) {
             disarmWakeup();  // work is waiting and the loop will not sleep: a wake-up would be wasted
         }
         try {
             monitor.selectStarting(timeoutMillis);
-            long started = timeoutMillis != Poller.SELECT_NOW ? now() : 0;
+            // The selector's own time, not the reactor's clock (which a test may hold still).
+            long started = timeoutMillis != Poller.SELECT_NOW ? System.nanoTime() : 0;
             int selected = poller.select(dispatcher, timeoutMillis);
             boolean woken = wakeupArmed && !wakeupNeeded.get();  // another thread took the flag to wake us
             disarmWakeup();
             monitor.selectReturned(selected, wakeReason(timeoutMillis, selected, woken));
             if (timeoutMillis != Poller.SELECT_NOW) {
-                checkForSpin(selected, woken, timeoutMillis, now() - started);
+                checkForSpin(selected, woken, timeoutMillis, System.nanoTime() - started);
             }
         } catch (IOException e) {
             reportError("select failed", e);
@@ -364,6 +425,17 @@ public final class Reactor implements EventLoop {
         } catch (IOException e) {
             reportError("rebuilding the selector", e);
         }
+    }
+
+    /** A select timeout (see {@link #selectTimeoutMillis}) that waits at most {@code maxWaitMillis}. */
+    private static long limit(long timeoutMillis, long maxWaitMillis) {
+        if (timeoutMillis == Poller.SELECT_NOW || maxWaitMillis == Poller.SELECT_NOW) {
+            return Poller.SELECT_NOW;
+        }
+        if (timeoutMillis == Poller.SELECT_UNTIL_WOKEN) {
+            return maxWaitMillis == NO_LIMIT ? Poller.SELECT_UNTIL_WOKEN : maxWaitMillis;
+        }
+        return Math.min(timeoutMillis, maxWaitMillis);
     }
 
     /**
@@ -639,10 +711,10 @@ public final class Reactor implements EventLoop {
 
     // ------------------------------------------------------------------ public API
 
-    /** Monotonic nanoseconds ({@link System#nanoTime()}). */
+    /** Monotonic nanoseconds from the reactor's {@link Clock} ({@link System#nanoTime()} unless given). */
     @Override
     public long now() {
-        return System.nanoTime();
+        return clock.now();
     }
 
     /** {@inheritDoc} Loop-only (or before {@code run()}). */

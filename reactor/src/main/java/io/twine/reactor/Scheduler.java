@@ -16,12 +16,13 @@ import java.util.concurrent.CompletableFuture;
  * <p>Thread: both methods are loop-only; from another thread use
  * {@link Reactor#callFromThread(Runnable)}.
  */
-public interface Scheduler {
+public interface Scheduler extends Clock {
 
     /**
      * The current time in nanoseconds on this scheduler's monotonic scale. Only differences
      * between two values are meaningful; the origin is arbitrary.
      */
+    @Override
     long now();
 
     /**

@@ -14,7 +14,8 @@ import java.time.Duration;
  */
 public final class TcpOptions {
 
-    private static final TcpOptions DEFAULTS = new TcpOptions(50, true, false, 0, 0, Duration.ofSeconds(30), 0, false, null);
+    private static final int SYSTEM_MAX_BACKLOG = ListenBacklog.systemMaximum();
+    private static final TcpOptions DEFAULTS = new TcpOptions(SYSTEM_MAX_BACKLOG, true, false, 0, 0, Duration.ofSeconds(30), 0, false, null);
 
     private final int backlog;
     private final boolean noDelay;
@@ -41,7 +42,7 @@ public final class TcpOptions {
     }
 
     /**
-     * Backlog 50 (Twisted's), TCP_NODELAY on, keep-alive off, the kernel's buffer sizes, and a
+     * The system's largest listen backlog (as Netty; see {@link #withBacklog}), TCP_NODELAY on, keep-alive off, the kernel's buffer sizes, and a
      * 30 second connect timeout (Twisted's).
      */
     public static TcpOptions defaults() {
@@ -50,11 +51,14 @@ public final class TcpOptions {
 
     /**
      * The listen backlog: how many connections the kernel queues before we accept them. 0 means
-     * the system default.
+     * the system's largest, the default: on Linux {@code net.core.somaxconn}, read from
+     * {@code /proc/sys/net/core/somaxconn}; elsewhere, or if that cannot be read, 4096, which
+     * the kernel lowers to its own limit.
      */
     public TcpOptions withBacklog(int backlog) {
-        OptionChecks.zeroOrPositive("backlog", backlog, "system default");
-        return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort, bindAddress);
+        OptionChecks.zeroOrPositive("backlog", backlog, "the system's largest");
+        return new TcpOptions(backlog == 0 ? SYSTEM_MAX_BACKLOG : backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize,
+                connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
     /** TCP_NODELAY: true (the default) sends small segments at once. */
@@ -127,6 +131,7 @@ public final class TcpOptions {
         return bindAddress;
     }
 
+    /** The listen backlog asked for: the system's largest unless set. */
     public int backlog() {
         return backlog;
     }

@@ -16,7 +16,7 @@ import java.util.Objects;
 /**
  * TCP for the twine reactor: {@link #listen} (Twisted's {@code listenTCP}) and {@link #connect}
  * ({@code connectTCP}) on any {@link EventLoop}: a {@link io.twine.reactor.Reactor} opens real
- * sockets, a fake loop can record the call instead. The transports themselves
+ * sockets, {@link io.twine.testing.MemoryReactor} records the call. The transports themselves
  * are package-private; protocols see them only as {@link io.twine.protocol.Transport}.
  *
  * <p>Thread: loop only, or on the thread that will call {@code run()} before it does.

@@ -11,7 +11,7 @@ import java.util.Objects;
 /**
  * UDP for the twine reactor: {@link #listen} (Twisted's {@code listenUDP} and
  * {@code listenMulticast}) on any {@link EventLoop}: a {@link io.twine.reactor.Reactor} opens a
- * real socket, a fake loop can record the call instead. The port itself is
+ * real socket, {@link io.twine.testing.MemoryReactor} records the call. The port itself is
  * package-private; protocols see it only as a {@link DatagramTransport}.
  *
  * <p>Thread: loop only, or on the thread that will call {@code run()} before it does.
