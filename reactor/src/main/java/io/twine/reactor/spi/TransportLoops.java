@@ -12,7 +12,7 @@ import java.util.function.Function;
  * <p>Only the transports may ask. On the module path this package is exported to
  * {@code io.twine.transports} alone; on the class path, where every public class is reachable,
  * {@link #of} checks its caller instead: a class of the {@code io.twine.transports} module, or,
- * unnamed, of a package under {@code io.twine.transport}.
+ * unnamed, of {@code io.twine.transport} or a package under it.
  *
  * <p>Thread: {@link #of} is thread-safe; the loop it returns is loop-only.
  */
@@ -20,7 +20,7 @@ public final class TransportLoops {
 
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     private static final String TRANSPORTS_MODULE = "io.twine.transports";
-    private static final String TRANSPORTS_PACKAGE = "io.twine.transport.";
+    private static final String TRANSPORTS_PACKAGE = "io.twine.transport";
     private static volatile Function<Reactor, TransportLoop> lookup;
 
     private TransportLoops() {}
@@ -62,6 +62,7 @@ public final class TransportLoops {
         if (module.isNamed()) {
             return module.getName().equals(TRANSPORTS_MODULE);
         }
-        return caller.getPackageName().startsWith(TRANSPORTS_PACKAGE);
+        String pkg = caller.getPackageName();
+        return pkg.equals(TRANSPORTS_PACKAGE) || pkg.startsWith(TRANSPORTS_PACKAGE + ".");
     }
 }
