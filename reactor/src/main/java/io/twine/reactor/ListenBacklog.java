@@ -1,6 +1,7 @@
 package io.twine.reactor;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +30,10 @@ final class ListenBacklog {
 
     /** The positive integer in {@code file}, or {@link #FALLBACK}. */
     static int read(Path file) {
-        try {
-            int value = Integer.parseInt(Files.readString(file, StandardCharsets.US_ASCII).trim());
+        // Not Files.readString: /proc files report a size of 0, and on Java 17 readString then
+        // returned only the first byte ("4" for 4096), a backlog of 4 that dropped connects.
+        try (InputStream in = Files.newInputStream(file)) {
+            int value = Integer.parseInt(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
             return value > 0 ? value : FALLBACK;
         } catch (IOException | NumberFormatException | SecurityException e) {
             return FALLBACK;
