@@ -11,7 +11,7 @@ class OptionsCheckTest {
 
     @Test
     void negativeValuesAreRefusedSayingWhatZeroMeans() {
-        assertEquals("backlog must be zero (system default) or positive, got -1",
+        assertEquals("backlog must be zero (the system's largest) or positive, got -1",
                 message(() -> TcpOptions.defaults().withBacklog(-1)));
         assertEquals("max connections must be zero (no limit) or positive, got -2",
                 message(() -> TcpOptions.defaults().withMaxConnections(-2)));
@@ -27,7 +27,7 @@ class OptionsCheckTest {
                 message(() -> UdpOptions.defaults().withSendBufferSize(-5)))) {
             assertEquals("send buffer size must be zero (kernel default) or positive, got -5", text);
         }
-        assertEquals(0, TcpOptions.defaults().withBacklog(0).backlog());
+        assertEquals(TcpOptions.defaults().backlog(), TcpOptions.defaults().withBacklog(7).withBacklog(0).backlog());
         assertEquals(0, UdpOptions.defaults().withMaxQueuedDatagrams(0).maxQueuedDatagrams());
     }
 
