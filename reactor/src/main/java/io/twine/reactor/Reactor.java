@@ -741,7 +741,8 @@ public final class Reactor implements EventLoop {
     }
 
     /**
-     * Runs {@code call} once the loop runs: at the start of {@link #run()} if it has not started,
+     * Runs {@code call} once the loop runs: at the start of {@link #run()} if it has not started
+     * (after the futures of the {@linkplain #addStartupTrigger startup triggers} have completed),
      * or right away when called on the loop thread of a running reactor.
      *
      * <p>Loop-only (or before {@code run()}).

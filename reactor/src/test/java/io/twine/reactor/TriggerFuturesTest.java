@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.reactor.spi.ShutdownParticipant;
+import io.twine.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,12 +25,14 @@ import org.junit.jupiter.api.Timeout;
  * Startup and shutdown triggers that return a future: the reactor goes on to its next step only
  * when the future has completed (or the grace period is over). Each test completes the futures
  * from its own thread, so the hand-over to the loop is exercised too; what has happened so far is
- * read on the loop thread itself, with {@link #seenByTheLoop}.
+ * read on the loop thread itself, with {@link #seenByTheLoop}. The reactor's time is a
+ * {@link ManualClock}, moved on the loop thread: a grace period ends only when a test says so.
  */
 @Timeout(60)
 class TriggerFuturesTest {
 
-    private final Reactor reactor = new Reactor();
+    private final ManualClock clock = new ManualClock();
+    private final Reactor reactor = new Reactor(clock);
     /** Written on the loop thread only. */
     private final List<String> events = new ArrayList<>();
     private final List<String> reports = Collections.synchronizedList(new ArrayList<>());
@@ -142,7 +145,7 @@ class TriggerFuturesTest {
 
     @Test
     void aFutureThatNeverCompletesHoldsTheStopNoLongerThanTheGracePeriod() throws Exception {
-        reactor.setShutdownGracePeriod(Duration.ofMillis(200));
+        reactor.setShutdownGracePeriod(Duration.ofSeconds(5));
         CountDownLatch beforeRan = new CountDownLatch(1);
         AsyncTask never = recording("before", beforeRan, new CompletableFuture<>());
         reactor.addShutdownTrigger(ShutdownPhase.BEFORE, never);
@@ -162,12 +165,28 @@ class TriggerFuturesTest {
             public void failed(Throwable error) {}
         });
         runOnItsOwnThread();
+        reactor.stop();
+        assertTrue(beforeRan.await(30, TimeUnit.SECONDS));
+        advanceOnTheLoop(Duration.ofMillis(4_999));
+        assertEquals(List.of("before"), seenByTheLoop(), "1 ms of the grace period is left");
+
+        advanceOnTheLoop(Duration.ofMillis(1));
         assertTrue(reactor.stopAndWait(Duration.ofSeconds(30)));
         // One grace period for the whole stop: the connection had none left, and is aborted.
         assertEquals(List.of("before", "connection closing", "connection aborted", "after"), events);
         assertEquals(1, reported.size(), "the late future is reported once: " + reports);
         assertInstanceOf(TimeoutException.class, reported.get(0));
         assertTrue(reports.get(0).startsWith("shutdown trigger (BEFORE) of "), reports.get(0));
+    }
+
+    /** Moves the reactor's clock on its own thread; the task that does it also wakes the loop. */
+    private void advanceOnTheLoop(Duration amount) throws Exception {
+        CompletableFuture<Void> moved = new CompletableFuture<>();
+        reactor.callFromThread(() -> {
+            clock.advance(amount);
+            moved.complete(null);
+        });
+        moved.get(30, TimeUnit.SECONDS);
     }
 
     @Test
