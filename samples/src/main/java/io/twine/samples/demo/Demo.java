@@ -27,7 +27,9 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,6 +112,9 @@ public final class Demo {
         // The servers start on the loop, one after the other: what they would load on first use
         // (time-zone rules and locale names for ctime) is loaded here, before the loop runs.
         Ctime.local();
+        if (conversations.stream().anyMatch(Conversation::overUnixSocket)) {
+            demo.loadUnixSockets(console);
+        }
         demo.reactor.callWhenRunning(demo::introduce);
         demo.reactor.installShutdownHook();
         console.reactorReady(demo.reactor);
@@ -169,6 +174,24 @@ public final class Demo {
             server.stop();
             reactor.callLater(BETWEEN, this::startNext);
         });
+    }
+
+    /**
+     * Binds and closes a Unix socket in the demo's folder before the loop runs: the JDK's first
+     * Unix socket loads and links its classes and native code, about 25 ms that would otherwise
+     * stall the loop in the middle of the demo, when the Unix conversation starts.
+     */
+    private void loadUnixSockets(Console console) {
+        try {
+            Path probe = socketFolder().resolve("probe.sock");
+            try (ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                channel.bind(UnixDomainSocketAddress.of(probe));
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            console.err().println("demo: no Unix socket before the loop (" + e.getMessage() + "); the conversation will say why");
+        }
     }
 
     /** A private folder for the Unix-socket conversation, made on first use and removed at the end. */
