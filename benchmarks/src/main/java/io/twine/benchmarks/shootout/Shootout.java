@@ -699,14 +699,19 @@ public final class Shootout {
     static int cpuCount(String list) {
         int count = 0;
         for (String part : list.split(",")) {
-            String[] range = part.trim().split("-");
+            String[] range = part.trim().split("-", 2);
             try {
-                count += range.length == 1 ? 1 : Integer.parseInt(range[1].trim()) - Integer.parseInt(range[0].trim()) + 1;
+                int first = Integer.parseInt(range[0].trim());
+                int last = range.length == 1 ? first : Integer.parseInt(range[1].trim());
+                if (first < 0 || last < first) {
+                    throw new NumberFormatException("empty or negative range " + part);
+                }
+                count += last - first + 1;
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not a CPU list for taskset -c: '" + list + "'", e);
             }
         }
-        return Math.max(1, count);
+        return count;
     }
 
     private double expectedSeconds(Scenario scenario) {

@@ -121,6 +121,8 @@ final class SvgChart {
                 return "#e07b39";
             case NETTY_EPOLL:
                 return "#c9a227";
+            case NETTY_OPENSSL:
+                return "#a0522d";
             case BLOCKING:
                 return "#7f7f7f";
             default:
