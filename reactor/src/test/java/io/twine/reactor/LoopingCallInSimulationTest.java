@@ -100,7 +100,7 @@ class LoopingCallInSimulationTest {
                     }
                 }, TcpOptions.defaults());
             }
-            sim.runFor(Duration.ofSeconds(60));
+            sim.runFor(Duration.ofMinutes(10));
             for (Heart heart : hearts) {
                 assertEquals(0, heart.beatsAfterLoss, "no beat after connectionLost");
                 for (int k = 0; k < heart.beatTimes.size(); k++) {

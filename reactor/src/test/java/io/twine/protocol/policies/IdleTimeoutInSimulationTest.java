@@ -82,9 +82,9 @@ class IdleTimeoutInSimulationTest {
                     }
                 }, TcpOptions.defaults());
             }
-            sim.runFor(Duration.ofSeconds(30));
+            sim.runFor(Duration.ofMinutes(5));
             for (Seen connection : seen) {
-                assertTrue(connection.lost != null, "every connection ended within 30 s");
+                assertTrue(connection.lost != null, "every connection ended within 5 minutes");
                 if (connection.lost.kind() == Reason.Kind.TIMED_OUT) {
                     long idle = connection.lostAt - connection.lastActivity;
                     assertTrue(idle >= TIMEOUT.toNanos(), "timed out after only " + idle + " ns without traffic");

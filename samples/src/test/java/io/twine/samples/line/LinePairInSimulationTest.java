@@ -58,7 +58,7 @@ class LinePairInSimulationTest {
         } catch (io.twine.samples.support.UsageException e) {
             throw new AssertionError(e);
         }
-        assertTrue(sim.runUntil(outcome::isDone, Duration.ofMinutes(30)), "the client ended");
+        assertTrue(sim.runUntil(outcome::isDone, Duration.ofDays(1)), "the client ended");
         status[0] = outcome.join();
         sim.runUntilIdle(Duration.ofMinutes(1));
         sim.finish();

@@ -107,7 +107,7 @@ class MiniRedisInSimulationTest {
             }, io.twine.reactor.TcpOptions.defaults());
         }
         assertTrue(sim.runUntil(() -> clients.size() == CLIENTS
-                && clients.stream().allMatch(c -> c.replies.size() == c.expectedReplies()), Duration.ofMinutes(30)),
+                && clients.stream().allMatch(c -> c.replies.size() == c.expectedReplies()), Duration.ofDays(1)),
                 "every pipeline answered");
         Set<Long> counters = new HashSet<>();
         for (PipeliningClient client : clients) {

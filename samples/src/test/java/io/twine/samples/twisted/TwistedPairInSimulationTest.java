@@ -121,7 +121,7 @@ class TwistedPairInSimulationTest {
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
-            assertTrue(sim.runUntil(outcome::isDone, Duration.ofHours(2)), "the client ended");
+            assertTrue(sim.runUntil(outcome::isDone, Duration.ofDays(1)), "the client ended");
             assertEquals(ExitStatus.OK, outcome.join().code(), String.valueOf(outcome.join().message()));
             assertEquals(sent, replies(out.lines), "printed back exactly what was sent, in order");
             sim.runUntilIdle(Duration.ofMinutes(1));
