@@ -8,6 +8,8 @@ import io.twine.protocol.SwitchableTransport;
 import io.twine.protocol.Transport;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.zip.CRC32;
 
@@ -180,7 +182,7 @@ final class SimConnection implements SwitchableTransport, SimResource {
         log("sent " + data.length + " B" + (outbound.isEmpty() ? "" : ", " + outbound.size() + " B still queued"));
         for (int offset = 0; offset < data.length; offset += SEGMENT) {
             int length = Math.min(SEGMENT, data.length - offset);
-            byte[] segment = java.util.Arrays.copyOfRange(data, offset, offset + length);
+            byte[] segment = Arrays.copyOfRange(data, offset, offset + length);
             SimConnection receiver = peer;
             simulation.schedule(arrival(length) - simulation.now(), () -> receiver.segmentArrived(segment));
         }
@@ -190,7 +192,7 @@ final class SimConnection implements SwitchableTransport, SimResource {
     private long arrival(int length) {
         long now = simulation.now();
         linkFreeAt = Math.max(linkFreeAt, now) + length * nanosPerByte;
-        long at = linkFreeAt + latency + simulation.nanosBetween(java.time.Duration.ZERO, simulation.faults().jitter());
+        long at = linkFreeAt + latency + simulation.nanosBetween(Duration.ZERO, simulation.faults().jitter());
         lastArrival = Math.max(lastArrival, at);
         return lastArrival;
     }
@@ -276,7 +278,7 @@ final class SimConnection implements SwitchableTransport, SimResource {
     }
 
     private boolean canRead() {
-        return made && !closed && !readingPaused && !disconnecting && !peerFinishedSending;
+        return made && !closed && !readingPaused && !disconnecting && !peerFinishedSending && network.isReading(host);
     }
 
     private void scheduleRead() {
@@ -315,7 +317,7 @@ final class SimConnection implements SwitchableTransport, SimResource {
         network.spoil(buffer);
         FaultProfile faults = simulation.faults();
         if (!closed && simulation.chance(faults.stallProbability())) {
-            stalledUntil = simulation.now() + simulation.nanosBetween(java.time.Duration.ZERO, faults.maxStall());
+            stalledUntil = simulation.now() + simulation.nanosBetween(Duration.ZERO, faults.maxStall());
             log("stops reading until " + EventLog.format(stalledUntil));
         }
         scheduleRead();

@@ -20,12 +20,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The network of a {@link Simulation}: which host listens where, the connections it carries and the
  * datagrams it delivers, and the faults it injects (see {@link FaultProfile}). A test reaches it
- * through {@link Simulation#network()} to cause an {@link #outage} or look at the
+ * through {@link Simulation#network()} to cause an {@link #outage}, make a host
+ * {@linkplain #stopReading stop reading}, or look at the
  * {@linkplain #connectionsMade() connections} after a run.
  *
  * <p>Addresses: a host is reached at its own 10.0.0.N address, or at 127.0.0.1 from itself; a
@@ -39,6 +42,7 @@ public final class SimNetwork {
     private final Map<SimulatedReactor, Map<Integer, SimListener>> listeners = new HashMap<>();
     private final Map<SimulatedReactor, Map<Integer, SimDatagramPort>> udpPorts = new HashMap<>();
     private final Map<SimulatedReactor, Long> downUntil = new HashMap<>();
+    private final Set<SimulatedReactor> notReading = new HashSet<>();
     private final Map<String, Long> datagramLatency = new HashMap<>();
     private final List<SimConnection> connections = new ArrayList<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
@@ -62,6 +66,21 @@ public final class SimNetwork {
                 connection.resetByNetwork("outage of " + host.name());
             }
         }
+    }
+
+    /**
+     * Makes {@code host} stop reading, for good, on every connection it has or will have: a peer
+     * whose program hangs, or one that vanished without a FIN or a reset (a half-open
+     * connection). Its windows fill, so the other ends' writes queue up, their producers are
+     * paused, and only their own limits (a write-buffer cap, an idle timeout) end it.
+     */
+    public void stopReading(SimulatedReactor host) {
+        notReading.add(host);
+        simulation.log(host.name(), "stops reading, for good");
+    }
+
+    boolean isReading(SimulatedReactor host) {
+        return !notReading.contains(host);
     }
 
     /** How many connections were established (each counted once, not once per end). */

@@ -60,13 +60,13 @@ class SimulatedTcpTest {
 
     @Test
     void everyByteComesBackThroughSplitReadsTinyWindowsStallsAndJitter() {
-        int seeds = Simulations.run(20, FaultProfile.HOSTILE.withoutFailures(), sim -> {
+        int seeds = Simulations.run(10, FaultProfile.HOSTILE.withoutFailures(), sim -> {
             SimulatedReactor server = sim.host("server");
             SimulatedReactor client = sim.host("client");
             listen(server, 7000, echoServer());
             List<RecordingClientFactory> factories = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                RecordingClientFactory factory = new RecordingClientFactory(payload(3_000 + 500 * i, i));
+            for (int i = 0; i < 3; i++) {
+                RecordingClientFactory factory = new RecordingClientFactory(payload(2_000 + 500 * i, i));
                 factories.add(factory);
                 client.connectTcp(at(server, 7000), factory, OPTIONS);
             }
@@ -190,7 +190,7 @@ class SimulatedTcpTest {
 
         @Override
         public void connectionMade() {
-            transport.write("x".repeat(5000).getBytes(StandardCharsets.UTF_8));
+            transport.write("x".repeat(2000).getBytes(StandardCharsets.UTF_8));
             transport.loseWriteConnection();
         }
 
@@ -217,7 +217,7 @@ class SimulatedTcpTest {
 
     @Test
     void aPeerThatHalfClosesStillGetsItsAnswer() {
-        Simulations.run(10, FaultProfile.HOSTILE.withoutFailures(), sim -> {
+        Simulations.run(6, FaultProfile.HOSTILE.withoutFailures(), sim -> {
             SimulatedReactor server = sim.host("server");
             listen(server, 80, Factory.forProtocol(AnswerAtEnd::new));
             HalfClosingClient client = new HalfClosingClient();
@@ -229,7 +229,7 @@ class SimulatedTcpTest {
             }, OPTIONS);
             assertTrue(sim.runUntil(() -> client.lost != null, Duration.ofDays(1)));
             assertTrue(client.writeSideClosed);
-            assertEquals("got 5000 chars", client.answer.toString());
+            assertEquals("got 2000 chars", client.answer.toString());
             assertTrue(client.lost.isClean(), "clean: " + client.lost);
             sim.finish();
         });
@@ -351,6 +351,51 @@ class SimulatedTcpTest {
         sim.runFor(Duration.ofSeconds(1));
         assertTrue(after.failures.isEmpty());
         assertEquals(1, after.clients.size());
+        sim.finish();
+    }
+
+    @Test
+    void aPeerThatStopsReadingFillsItsWindowThenTheWritersQueueUntilTheCapEndsIt() {
+        Simulation sim = new Simulation(11, FaultProfile.NONE.withKernelBuffer(1000, 1000));
+        SimulatedReactor server = sim.host("server");
+        SimulatedReactor client = sim.host("client");
+        List<Reason> serverLost = new ArrayList<>();
+        long[] queuedAtPause = new long[1];
+        Factory flood = Factory.forProtocol(() -> new Protocol() {
+            @Override
+            public void connectionMade() {
+                transport.setMaxWriteBufferSize(200_000);
+                transport.registerProducer(new Producer() {
+                    @Override
+                    public void resumeProducing() {}
+
+                    @Override
+                    public void pauseProducing() {
+                        queuedAtPause[0] = transport.getWriteBufferSize();
+                    }
+
+                    @Override
+                    public void stopProducing() {}
+                }, true);
+                server.callLater(Duration.ofSeconds(1), () -> {
+                    for (int i = 0; i < 300; i++) {
+                        transport.write(new byte[1_000]);
+                    }
+                });
+            }
+
+            @Override
+            public void connectionLost(Reason reason) {
+                serverLost.add(reason);
+            }
+        });
+        listen(server, 80, flood);
+        client.connectTcp(at(server, 80), new RecordingClientFactory(new byte[0]), OPTIONS);
+        sim.runFor(Duration.ofMillis(500));
+        sim.network().stopReading(client);
+        sim.runUntilIdle(Duration.ofMinutes(1));
+        assertTrue(queuedAtPause[0] > 64 * 1024, "the producer was paused past the high-water mark: " + queuedAtPause[0]);
+        assertEquals(Reason.Kind.LIMIT_EXCEEDED, serverLost.get(0).kind(), "the cap ended it");
         sim.finish();
     }
 

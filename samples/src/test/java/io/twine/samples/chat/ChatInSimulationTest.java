@@ -137,4 +137,47 @@ class ChatInSimulationTest {
     void twentyClientsHearEachOtherInOrderOnAHostileNetwork() {
         Simulations.run(4, FaultProfile.HOSTILE.withoutFailures(), ChatInSimulationTest::scenario);
     }
+
+    @Test
+    void aClientThatStopsReadingIsDroppedAtTheCapAndTheOthersAreTold() {
+        // Windows of 1 to 16 KiB and a talker that says ten lines a second: a client that reads keeps
+        // up, one that does not fills its window and then the server's 8 KiB cap.
+        FaultProfile faults = FaultProfile.HOSTILE.withoutFailures().withKernelBuffer(1024, 16 * 1024);
+        Simulations.run(4, faults, sim -> {
+            SimulatedReactor server = sim.host("server");
+            try {
+                ChatServer.start(server, new InetSocketAddress(21567), new CapturedOutput().printStream(), 8_192,
+                        TcpOptions.defaults());
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            Map<String, Chatter> chatters = new LinkedHashMap<>();
+            for (String name : List.of("talker", "listener", "stuck")) {
+                sim.host(name).connectTcp(new InetSocketAddress("server", 21567), new ClientFactory() {
+                    @Override
+                    public Protocol buildProtocol(SocketAddress peer) {
+                        Chatter chatter = new Chatter(name);
+                        chatters.put(name, chatter);
+                        return chatter;
+                    }
+                }, TcpOptions.defaults());
+            }
+            assertTrue(sim.runUntil(() -> chatters.size() == 3 && chatters.values().stream().allMatch(c -> c.welcomed),
+                    Duration.ofDays(1)), "everyone joined");
+            sim.network().stopReading(sim.host("stuck"));
+            Chatter talker = chatters.get("talker");
+            for (int i = 0; i < 300; i++) {
+                String line = "line " + i + " " + "z".repeat(100);
+                sim.host("talker").callLater(Duration.ofMillis(100L * i), () -> talker.say(line));
+            }
+            Chatter listener = chatters.get("listener");
+            assertTrue(sim.runUntil(() -> listener.heard.contains("* stuck was dropped: too slow to read"), Duration.ofDays(1)),
+                    "the others are told");
+            assertTrue(sim.runUntil(() -> listener.linesHeard == 300, Duration.ofDays(1)), "the listener heard every line");
+            talker.transport().loseConnection();
+            listener.transport().loseConnection();
+            sim.runUntilIdle(Duration.ofDays(1));
+            sim.finish();
+        });
+    }
 }
