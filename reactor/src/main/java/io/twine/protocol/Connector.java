@@ -27,6 +27,10 @@ public interface Connector {
     /** Stops the attempt in progress or closes the connection ({@code loseConnection}). */
     void disconnect();
 
-    /** Where this connector connects to. */
+    /**
+     * Where this connector connects to.
+     *
+     * @return the address the attempt was started with
+     */
     SocketAddress getDestination();
 }

@@ -31,6 +31,7 @@ public abstract class DatagramProtocol {
      * Attaches the port, then calls {@link #startProtocol()}. Called once per port, by the
      * transport, before {@code Udp.listen} returns.
      *
+     * @param transport the port, which this protocol may write to from now on
      * @throws IllegalStateException if this protocol is still attached to another open port
      */
     public void makeConnection(DatagramTransport transport) {
@@ -55,6 +56,9 @@ public abstract class DatagramProtocol {
      * and its limit; it belongs to the reactor and is reused for the next datagram, so it is
      * valid only during this call: copy what you keep. It may be passed straight to
      * {@link DatagramTransport#write(ByteBuffer, InetSocketAddress)} (an echo).
+     *
+     * @param data the datagram, owned by the reactor; valid only during this call
+     * @param sender the address it came from, where a reply goes
      */
     public void datagramReceived(ByteBuffer data, InetSocketAddress sender) {}
 
@@ -70,12 +74,18 @@ public abstract class DatagramProtocol {
      * broadcast without {@code setBroadcastAllowed}, ...). The datagram concerned is lost; the
      * port stays open. The default logs the error at {@code WARNING} through
      * {@link System.Logger}; override it to count, retry or stay quiet.
+     *
+     * @param error what the kernel reported
      */
     public void errorReceived(IOException error) {
         LOG.log(System.Logger.Level.WARNING, "UDP error on " + transport, error);
     }
 
-    /** The port this protocol is attached to, or null before {@link #makeConnection}. */
+    /**
+     * The port this protocol is attached to, or null before {@link #makeConnection}.
+     *
+     * @return the port, or null before it is attached
+     */
     public DatagramTransport transport() {
         return transport;
     }

@@ -39,26 +39,46 @@ public interface DatagramTransport {
      * Sends the bytes between {@code data}'s position and limit as one datagram to
      * {@code address}, and moves the position to the limit.
      *
+     * @param data the datagram between position and limit; the caller's again once this returns
+     * @param address where to send it
      * @throws IllegalArgumentException if the datagram is too large for the address family, the
      *     address is unresolved or of a family this port cannot reach, or the port is connected
      *     to another address
      */
     void write(ByteBuffer data, InetSocketAddress address);
 
-    /** Sends all of {@code data} as one datagram to {@code address}. */
+    /**
+     * Sends all of {@code data} as one datagram to {@code address}.
+     *
+     * @param data the datagram; the caller's again once this returns
+     * @param address where to send it
+     */
     void write(byte[] data, InetSocketAddress address);
 
-    /** Sends {@code length} bytes of {@code data} from {@code offset} as one datagram to {@code address}. */
+    /**
+     * Sends {@code length} bytes of {@code data} from {@code offset} as one datagram to
+     * {@code address}.
+     *
+     * @param data holds the datagram; the caller's again once this returns
+     * @param offset where the datagram starts in {@code data}
+     * @param length the datagram's size in bytes
+     * @param address where to send it
+     */
     void write(byte[] data, int offset, int length, InetSocketAddress address);
 
     /**
      * Sends one datagram to the connected peer.
      *
+     * @param data the datagram between position and limit; the caller's again once this returns
      * @throws IllegalStateException if the port is not {@linkplain #connect connected}
      */
     void write(ByteBuffer data);
 
-    /** Sends all of {@code data} as one datagram to the connected peer. */
+    /**
+     * Sends all of {@code data} as one datagram to the connected peer.
+     *
+     * @param data the datagram; the caller's again once this returns
+     */
     void write(byte[] data);
 
     /**
@@ -66,16 +86,25 @@ public interface DatagramTransport {
      * there by default, and an ICMP "port unreachable" answer reaches
      * {@link DatagramProtocol#connectionRefused()}. A port connects once.
      *
+     * @param address the only peer from now on
      * @throws IllegalStateException if the port is already connected or closed
      * @throws IllegalArgumentException if the address is unresolved
      * @throws IOException if the kernel refuses
      */
     void connect(InetSocketAddress address) throws IOException;
 
-    /** The connected peer, or null when the port is not connected. */
+    /**
+     * The connected peer, or null when the port is not connected.
+     *
+     * @return the address given to {@link #connect}, or null
+     */
     InetSocketAddress getPeer();
 
-    /** The address actually bound: the real port when port 0 was asked for. */
+    /**
+     * The address actually bound: the real port when port 0 was asked for.
+     *
+     * @return the bound address, with its real port
+     */
     InetSocketAddress getHost();
 
     /**
@@ -85,18 +114,33 @@ public interface DatagramTransport {
      */
     void stopListening();
 
-    /** True until {@link #stopListening()} or the reactor's stop. */
+    /**
+     * True until {@link #stopListening()} or the reactor's stop.
+     *
+     * @return false once the port is closed
+     */
     boolean isListening();
 
-    /** Allows (or forbids, the default) sending to broadcast addresses ({@code SO_BROADCAST}). */
+    /**
+     * Allows (or forbids, the default) sending to broadcast addresses ({@code SO_BROADCAST}).
+     *
+     * @param allowed true to allow broadcast sends
+     * @throws IOException if the kernel refuses the option
+     */
     void setBroadcastAllowed(boolean allowed) throws IOException;
 
+    /**
+     * {@return true if sending to broadcast addresses is allowed ({@code SO_BROADCAST})}
+     *
+     * @throws IOException if the kernel cannot read the option
+     */
     boolean isBroadcastAllowed() throws IOException;
 
     /**
      * Joins the multicast {@code group} on the port's default multicast interface: the one set
      * with {@link #setOutgoingInterface}, else the one that owns the bound address.
      *
+     * @param group the multicast address to receive datagrams for
      * @throws IllegalArgumentException if {@code group} is not a multicast address, or no
      *     interface can be chosen (the port is bound to a wildcard and no outgoing interface is
      *     set): then name one with {@link #joinGroup(InetAddress, NetworkInterface)}
@@ -104,37 +148,90 @@ public interface DatagramTransport {
      */
     void joinGroup(InetAddress group) throws IOException;
 
-    /** Joins the multicast {@code group} on {@code networkInterface}. Joining twice does nothing. */
+    /**
+     * Joins the multicast {@code group} on {@code networkInterface}. Joining twice does nothing.
+     *
+     * @param group the multicast address to receive datagrams for
+     * @param networkInterface the interface to join it on
+     * @throws IOException if the kernel refuses
+     */
     void joinGroup(InetAddress group, NetworkInterface networkInterface) throws IOException;
 
-    /** Leaves a group joined with {@link #joinGroup(InetAddress)}; does nothing if not a member. */
+    /**
+     * Leaves a group joined with {@link #joinGroup(InetAddress)}; does nothing if not a member.
+     *
+     * @param group the multicast address to stop receiving
+     * @throws IOException if the kernel refuses
+     */
     void leaveGroup(InetAddress group) throws IOException;
 
-    /** Leaves a group joined on {@code networkInterface}; does nothing if not a member. */
+    /**
+     * Leaves a group joined on {@code networkInterface}; does nothing if not a member.
+     *
+     * @param group the multicast address to stop receiving
+     * @param networkInterface the interface it was joined on
+     * @throws IOException if the kernel refuses
+     */
     void leaveGroup(InetAddress group, NetworkInterface networkInterface) throws IOException;
 
     /**
      * Sets the time-to-live (IPv6: hop limit) of outgoing multicast datagrams, 0 to 255. 0 keeps
      * them on this host; 1, the default, on the local network.
+     *
+     * @param ttl 0 to 255
+     * @throws IOException if the kernel refuses the option
      */
     void setTTL(int ttl) throws IOException;
 
+    /**
+     * {@return the time-to-live (IPv6: hop limit) of outgoing multicast datagrams}
+     *
+     * @throws IOException if the kernel cannot read the option
+     */
     int getTTL() throws IOException;
 
-    /** Whether this host's own members of a group receive what the port sends to it (default true). */
+    /**
+     * Whether this host's own members of a group receive what the port sends to it (default true).
+     *
+     * @param loopback false to keep this host's members from hearing the port's own sends
+     * @throws IOException if the kernel refuses the option
+     */
     void setLoopbackMode(boolean loopback) throws IOException;
 
+    /**
+     * {@return true if this host's own group members receive what the port sends}
+     *
+     * @throws IOException if the kernel cannot read the option
+     */
     boolean getLoopbackMode() throws IOException;
 
-    /** The interface outgoing multicast datagrams leave by ({@code IP_MULTICAST_IF}). */
+    /**
+     * The interface outgoing multicast datagrams leave by ({@code IP_MULTICAST_IF}).
+     *
+     * @param networkInterface the interface for multicast sends
+     * @throws IOException if the kernel refuses the option
+     */
     void setOutgoingInterface(NetworkInterface networkInterface) throws IOException;
 
-    /** The interface set with {@link #setOutgoingInterface}, or null for the kernel's choice. */
+    /**
+     * The interface set with {@link #setOutgoingInterface}, or null for the kernel's choice.
+     *
+     * @return the interface, or null
+     * @throws IOException if the kernel cannot read the option
+     */
     NetworkInterface getOutgoingInterface() throws IOException;
 
-    /** Datagrams waiting for room in the kernel's send buffer. */
+    /**
+     * Datagrams waiting for room in the kernel's send buffer.
+     *
+     * @return the queue's length now; at most the port's {@code maxQueuedDatagrams}
+     */
     int getQueuedDatagrams();
 
-    /** Datagrams dropped because the send queue was full, since the port opened. */
+    /**
+     * Datagrams dropped because the send queue was full, since the port opened.
+     *
+     * @return the count, never reset
+     */
     long getDroppedDatagrams();
 }

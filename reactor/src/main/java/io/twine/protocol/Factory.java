@@ -25,6 +25,9 @@ public abstract class Factory {
     /**
      * Returns the protocol for a new connection from {@code peer}, or null to refuse it (the
      * connection is closed at once). For a client connection {@code peer} is the server.
+     *
+     * @param peer the other end's address (for a client, the server's)
+     * @return a new protocol, attached to the connection on the loop thread; or null
      */
     public abstract Protocol buildProtocol(SocketAddress peer);
 
@@ -55,12 +58,20 @@ public abstract class Factory {
         }
     }
 
-    /** How many ports or connectors use this factory now. */
+    /**
+     * How many ports or connectors use this factory now.
+     *
+     * @return the count of started ports and connectors not yet stopped
+     */
     public final int activePorts() {
         return activePorts;
     }
 
-    /** The hard cap on queued outbound bytes given to each new connection. */
+    /**
+     * The hard cap on queued outbound bytes given to each new connection.
+     *
+     * @return bytes; 64 MiB unless set
+     */
     public long getMaxWriteBufferSize() {
         return maxWriteBufferSize;
     }
@@ -68,13 +79,20 @@ public abstract class Factory {
     /**
      * Sets the hard cap on queued outbound bytes for connections made from now on.
      *
+     * @param maxBytes the cap; connections already open keep theirs
      * @throws IllegalArgumentException if {@code maxBytes} is not positive
      */
     public void setMaxWriteBufferSize(long maxBytes) {
         this.maxWriteBufferSize = Transport.checkMaxWriteBufferSize(maxBytes);
     }
 
-    /** A factory that calls {@code protocols} for every connection. */
+    /**
+     * A factory that calls {@code protocols} for every connection.
+     *
+     * @param protocols called on the loop thread for each connection; must return a new protocol
+     *     each time
+     * @return a factory that never refuses a connection
+     */
     public static Factory forProtocol(Supplier<? extends Protocol> protocols) {
         Objects.requireNonNull(protocols, "protocols");
         return new Factory() {

@@ -14,12 +14,15 @@ public interface ListeningPort {
      * The address actually bound: the real port when port 0 was asked for. An
      * {@link InetSocketAddress} for TCP (see {@link #getInetHost()}), a
      * {@link java.net.UnixDomainSocketAddress} for a Unix socket.
+     *
+     * @return the bound address
      */
     SocketAddress getHost();
 
     /**
      * {@link #getHost()} as the {@link InetSocketAddress} of a TCP port, without a cast.
      *
+     * @return the bound IP address and port
      * @throws IllegalStateException if this port is not on an IP address (a Unix socket)
      */
     default InetSocketAddress getInetHost() {
@@ -33,6 +36,7 @@ public interface ListeningPort {
     /**
      * The port number bound: the one the system picked when port 0 was asked for.
      *
+     * @return the port, never 0 once listening
      * @throws IllegalStateException if this port is not on an IP address (a Unix socket)
      */
     default int getPort() {
@@ -45,6 +49,10 @@ public interface ListeningPort {
      */
     void stopListening();
 
-    /** True until {@link #stopListening()}. */
+    /**
+     * True until {@link #stopListening()}.
+     *
+     * @return false once the port has stopped listening
+     */
     boolean isListening();
 }

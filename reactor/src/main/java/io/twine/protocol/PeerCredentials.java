@@ -17,6 +17,12 @@ import java.util.Objects;
  */
 public record PeerCredentials(UserPrincipal user, GroupPrincipal group) {
 
+    /**
+     * Credentials as the kernel reported them; both are required.
+     *
+     * @param user the peer process's effective user when it connected
+     * @param group the peer process's effective group when it connected
+     */
     public PeerCredentials {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(group, "group");

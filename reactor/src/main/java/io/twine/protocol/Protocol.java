@@ -23,7 +23,11 @@ public abstract class Protocol {
     /** The connection; set by {@link #makeConnection} before {@link #connectionMade}. */
     protected Transport transport;
 
-    /** Attaches the transport, then calls {@link #connectionMade()}. Called once, by the transport. */
+    /**
+     * Attaches the transport, then calls {@link #connectionMade()}. Called once, by the transport.
+     *
+     * @param transport the connection, which this protocol may write to from now on
+     */
     public void makeConnection(Transport transport) {
         this.transport = transport;
         connectionMade();
@@ -36,6 +40,8 @@ public abstract class Protocol {
      * Bytes arrived. {@code data} holds them between its position and its limit; it belongs to
      * the reactor and is valid only during this call, so copy what you keep. You may change its
      * position, and pass it to {@link Transport#write(ByteBuffer)}.
+     *
+     * @param data the bytes read, owned by the reactor and reused after this call
      */
     public void dataReceived(ByteBuffer data) {}
 
@@ -44,6 +50,8 @@ public abstract class Protocol {
      * made, and never from inside another callback of this protocol: whatever ended the
      * connection (an abort, a write past the hard cap, an exception from a callback, the peer),
      * it comes from the loop on a later turn. The transport may no longer be written to.
+     *
+     * @param reason why it closed; {@link Reason#isClean()} if nothing was lost
      */
     public void connectionLost(Reason reason) {}
 
@@ -51,6 +59,8 @@ public abstract class Protocol {
      * Moves this protocol onto {@code replacement} without calling {@link #connectionMade} again:
      * a layer that takes over a live connection (startTLS) calls it, after which the protocol
      * writes through the layer. Called on the loop thread.
+     *
+     * @param replacement the transport this protocol writes to from now on
      */
     public void switchTransport(Transport replacement) {
         if (replacement == null) {
@@ -59,7 +69,11 @@ public abstract class Protocol {
         this.transport = replacement;
     }
 
-    /** The transport this protocol is attached to, or null before {@link #makeConnection}. */
+    /**
+     * The transport this protocol is attached to, or null before {@link #makeConnection}.
+     *
+     * @return the transport, or null before it is attached
+     */
     public Transport transport() {
         return transport;
     }

@@ -59,12 +59,22 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
     private Connector connector;
     private DelayedCall pendingRetry;
 
-    /** A factory that schedules retries on {@code scheduler} (the reactor), with its own random source. */
+    /**
+     * A factory that schedules retries on {@code scheduler} (the reactor), with its own random
+     * source.
+     *
+     * @param scheduler runs the retries; retries happen on its loop thread
+     */
     protected ReconnectingClientFactory(Scheduler scheduler) {
         this(scheduler, new Random());
     }
 
-    /** A factory that schedules retries on {@code scheduler} and draws jitter from {@code random}. */
+    /**
+     * A factory that schedules retries on {@code scheduler} and draws jitter from {@code random}.
+     *
+     * @param scheduler runs the retries; retries happen on its loop thread
+     * @param random draws the jitter; a seeded one makes the delays repeatable
+     */
     protected ReconnectingClientFactory(Scheduler scheduler, RandomGenerator random) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.random = Objects.requireNonNull(random, "random");
@@ -97,6 +107,8 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
     /**
      * Schedules {@code connector.connect()} after the next delay of the back-off, unless told to
      * stop or out of retries. Called by the two callbacks above.
+     *
+     * @param connector the attempt to repeat
      */
     public void retry(Connector connector) {
         Objects.requireNonNull(connector, "connector");
@@ -152,26 +164,46 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
 
     // ------------------------------------------------------------------ state and settings
 
-    /** The delay, in seconds, of the last retry scheduled (the initial delay before any). */
+    /**
+     * The delay, in seconds, of the last retry scheduled (the initial delay before any).
+     *
+     * @return seconds
+     */
     public double getDelay() {
         return delay;
     }
 
-    /** How many retries were asked for since the last {@link #resetDelay()}. */
+    /**
+     * How many retries were asked for since the last {@link #resetDelay()}.
+     *
+     * @return the count since the last reset
+     */
     public int getRetries() {
         return retries;
     }
 
-    /** False after {@link #stopTrying()}, until {@link #resetDelay()}. */
+    /**
+     * False after {@link #stopTrying()}, until {@link #resetDelay()}.
+     *
+     * @return true while failures lead to retries
+     */
     public boolean isTrying() {
         return continueTrying;
     }
 
-    /** True while a retry is scheduled and has not yet run. */
+    /**
+     * True while a retry is scheduled and has not yet run.
+     *
+     * @return true if a retry's timer is active
+     */
     public boolean isRetryPending() {
         return pendingRetry != null && pendingRetry.isActive();
     }
 
+    /**
+     * {@return the delay of the first retry after a reset, in seconds; default
+     * {@link #DEFAULT_INITIAL_DELAY}}
+     */
     public double getInitialDelay() {
         return initialDelay;
     }
@@ -180,6 +212,7 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
      * Sets the delay the back-off starts from, in seconds; the current delay too, as Twisted's
      * attribute does when set before the first retry.
      *
+     * @param seconds the first retry's delay
      * @throws IllegalArgumentException unless it is positive and finite
      */
     public void setInitialDelay(double seconds) {
@@ -187,11 +220,17 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
         this.delay = seconds;
     }
 
+    /**
+     * {@return how much each retry's delay grows over the last; default {@link #DEFAULT_FACTOR}}
+     */
     public double getFactor() {
         return factor;
     }
 
-    /** @throws IllegalArgumentException unless it is at least 1 and finite */
+    /**
+     * @param factor each delay's multiple of the last, before jitter
+     * @throws IllegalArgumentException unless it is at least 1 and finite
+     */
     public void setFactor(double factor) {
         if (!(factor >= 1) || Double.isInfinite(factor)) {
             throw new IllegalArgumentException("the back-off factor must be at least 1, got " + factor);
@@ -199,11 +238,19 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
         this.factor = factor;
     }
 
+    /**
+     * {@return the jitter, a standard deviation as a fraction of the delay; default
+     * {@link #DEFAULT_JITTER}}
+     */
     public double getJitter() {
         return jitter;
     }
 
-    /** @throws IllegalArgumentException unless {@code 0 <= jitter < 1} */
+    /**
+     * @param jitter the standard deviation of the random spread, as a fraction of the delay; 0 for
+     *     none
+     * @throws IllegalArgumentException unless {@code 0 <= jitter < 1}
+     */
     public void setJitter(double jitter) {
         if (!(jitter >= 0 && jitter < 1)) {
             throw new IllegalArgumentException("the jitter must be at least 0 and below 1, got " + jitter);
@@ -211,21 +258,34 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
         this.jitter = jitter;
     }
 
+    /**
+     * {@return the longest delay between retries, in seconds; default {@link #DEFAULT_MAX_DELAY}}
+     */
     public double getMaxDelay() {
         return maxDelay;
     }
 
-    /** @throws IllegalArgumentException unless it is positive and finite */
+    /**
+     * @param seconds the cap on the delay
+     * @throws IllegalArgumentException unless it is positive and finite
+     */
     public void setMaxDelay(double seconds) {
         this.maxDelay = checkPositive("maximum delay", seconds);
     }
 
-    /** The retries allowed before giving up, or {@link #UNLIMITED_RETRIES}. */
+    /**
+     * The retries allowed before giving up, or {@link #UNLIMITED_RETRIES}.
+     *
+     * @return the limit, or {@link #UNLIMITED_RETRIES}
+     */
     public int getMaxRetries() {
         return maxRetries;
     }
 
-    /** @throws IllegalArgumentException unless it is zero or more, or {@link #UNLIMITED_RETRIES} */
+    /**
+     * @param maxRetries the retries before it gives up
+     * @throws IllegalArgumentException unless it is zero or more, or {@link #UNLIMITED_RETRIES}
+     */
     public void setMaxRetries(int maxRetries) {
         if (maxRetries < 0 && maxRetries != UNLIMITED_RETRIES) {
             throw new IllegalArgumentException("the maximum retries must be 0 or more, or UNLIMITED_RETRIES, got "

@@ -13,6 +13,8 @@ public interface SwitchableTransport extends Transport {
     /**
      * From now on, bytes read, the half-close events and {@code connectionLost} go to {@code next}
      * instead of the current protocol. Neither protocol is told; the caller arranges that.
+     *
+     * @param next the protocol that gets every event from now on
      */
     void switchProtocol(Protocol next);
 }

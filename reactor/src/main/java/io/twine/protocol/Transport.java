@@ -29,19 +29,35 @@ import java.util.Optional;
  */
 public interface Transport extends Producer {
 
-    /** Queues all of {@code data} to be sent. Ignored once the connection is closing. */
+    /**
+     * Queues all of {@code data} to be sent. Ignored once the connection is closing.
+     *
+     * @param data the bytes, copied before this returns
+     */
     void write(byte[] data);
 
-    /** Queues {@code length} bytes of {@code data} from {@code offset}. */
+    /**
+     * Queues {@code length} bytes of {@code data} from {@code offset}.
+     *
+     * @param data holds the bytes, copied before this returns
+     * @param offset where the bytes start in {@code data}
+     * @param length how many bytes to send
+     */
     void write(byte[] data, int offset, int length);
 
     /**
      * Queues the bytes between {@code data}'s position and limit, and moves its position to its
      * limit, as a channel write would.
+     *
+     * @param data the bytes between position and limit, copied before this returns
      */
     void write(ByteBuffer data);
 
-    /** Queues each buffer in turn, as one write. */
+    /**
+     * Queues each buffer in turn, as one write.
+     *
+     * @param data the buffers, each between position and limit; all copied before this returns
+     */
     void writeSequence(ByteBuffer... data);
 
     /**
@@ -64,6 +80,8 @@ public interface Transport extends Producer {
      * failure is the reason given.
      *
      * <p>The default, for transports that cannot carry a reason, is plain {@code loseConnection()}.
+     *
+     * @param reason what {@code connectionLost} gets once the queued bytes are sent
      */
     default void loseConnection(Reason reason) {
         loseConnection();
@@ -74,6 +92,8 @@ public interface Transport extends Producer {
      * gets {@code reason}: an idle timeout uses it to say why the connection ended.
      *
      * <p>The default, for transports that cannot carry a reason, is plain {@code abortConnection()}.
+     *
+     * @param reason what {@code connectionLost} gets
      */
     default void abortConnection(Reason reason) {
         abortConnection();
@@ -85,10 +105,18 @@ public interface Transport extends Producer {
      */
     void loseWriteConnection();
 
-    /** The address of the other end. */
+    /**
+     * The address of the other end.
+     *
+     * @return the peer's address; for TCP an {@link java.net.InetSocketAddress}
+     */
     SocketAddress getPeer();
 
-    /** Our own address. */
+    /**
+     * Our own address.
+     *
+     * @return the local address; for TCP an {@link java.net.InetSocketAddress}
+     */
     SocketAddress getHost();
 
     /**
@@ -96,12 +124,19 @@ public interface Transport extends Producer {
      * domain socket does (the kernel's record from the moment the peer connected); TCP, UDP and
      * the test kit's transports do not, and give empty. A layer over another transport (TLS, a
      * wrapping factory) gives what the transport under it gives.
+     *
+     * @return the peer's credentials, or empty where the transport cannot know them
      */
     default Optional<PeerCredentials> getPeerCredentials() {
         return Optional.empty();
     }
 
-    /** True until the connection is closing or closed. */
+    /**
+     * True until the connection is closing or closed.
+     *
+     * @return false once {@code loseConnection} or {@code abortConnection} was called, or the peer
+     *     closed
+     */
     boolean isConnected();
 
     /** Stops reading from the peer until {@link #resumeProducing()}. */
@@ -121,6 +156,7 @@ public interface Transport extends Producer {
      *
      * @param streaming true for a push producer (paused and resumed by the water marks), false
      *     for a pull producer (resumed whenever the buffer has drained)
+     * @param producer paused, resumed and stopped by this transport on the loop thread
      * @throws IllegalStateException if another producer is registered
      */
     void registerProducer(Producer producer, boolean streaming);
@@ -131,6 +167,8 @@ public interface Transport extends Producer {
     /**
      * Sets the water marks, in bytes of queued outbound data.
      *
+     * @param highWaterMark a streaming producer is paused above this many bytes
+     * @param lowWaterMark it is resumed at or below this many bytes
      * @throws IllegalArgumentException unless {@code 0 <= low <= high}
      */
     void setWriteBufferLimits(long highWaterMark, long lowWaterMark);
@@ -139,16 +177,23 @@ public interface Transport extends Producer {
      * Sets the hard cap on queued outbound bytes; above it the connection is closed with
      * {@link Reason.Kind#LIMIT_EXCEEDED}.
      *
+     * @param maxBytes the cap, above the high-water mark to be of use
      * @throws IllegalArgumentException if {@code maxBytes} is not positive
      */
     void setMaxWriteBufferSize(long maxBytes);
 
-    /** Bytes queued and not yet accepted by the kernel. */
+    /**
+     * Bytes queued and not yet accepted by the kernel.
+     *
+     * @return the bytes queued now
+     */
     long getWriteBufferSize();
 
     /**
      * The rule every transport applies in {@link #setWriteBufferLimits}: {@code 0 <= low <= high}.
      *
+     * @param highWaterMark the high-water mark asked for
+     * @param lowWaterMark the low-water mark asked for
      * @throws IllegalArgumentException naming both values when they break it
      */
     static void checkWriteBufferLimits(long highWaterMark, long lowWaterMark) {
@@ -162,6 +207,7 @@ public interface Transport extends Producer {
      * The rule for every hard cap on queued outbound bytes ({@link #setMaxWriteBufferSize}, and a
      * factory's): it must be positive.
      *
+     * @param maxBytes the cap asked for
      * @return {@code maxBytes}
      * @throws IllegalArgumentException naming the value otherwise
      */

@@ -14,6 +14,10 @@ public interface Clock {
     /** The system's monotonic clock, {@link System#nanoTime()}. */
     Clock SYSTEM = System::nanoTime;
 
-    /** The current time in nanoseconds on this clock's monotonic scale; the origin is arbitrary. */
+    /**
+     * The current time in nanoseconds on this clock's monotonic scale; the origin is arbitrary.
+     *
+     * @return nanoseconds, only meaningful as a difference from another reading of the same clock
+     */
     long now();
 }

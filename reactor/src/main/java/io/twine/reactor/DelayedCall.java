@@ -10,10 +10,18 @@ import java.time.Duration;
  */
 public interface DelayedCall {
 
-    /** The time this call is due, on the scheduler's {@link Scheduler#now()} scale. */
+    /**
+     * The time this call is due, on the scheduler's {@link Scheduler#now()} scale.
+     *
+     * @return the due time in nanoseconds of the scheduler's clock
+     */
     long getTime();
 
-    /** True until the call has run or been cancelled. */
+    /**
+     * True until the call has run or been cancelled.
+     *
+     * @return false once it has run or was cancelled
+     */
     boolean isActive();
 
     /**
@@ -27,6 +35,7 @@ public interface DelayedCall {
      * Moves the call to {@code delay} from now. It then runs after every call already due at
      * that same time.
      *
+     * @param delay from now; zero means the next turn of the loop
      * @throws IllegalStateException if it already ran or was cancelled
      * @throws IllegalArgumentException if {@code delay} is negative, as {@code callLater} does
      */
@@ -35,6 +44,7 @@ public interface DelayedCall {
     /**
      * Moves the call {@code extra} later than it was due.
      *
+     * @param extra added to the current due time; zero leaves it where it is
      * @throws IllegalStateException if it already ran or was cancelled
      * @throws IllegalArgumentException if {@code extra} is negative, as {@code callLater} does
      *     (to run it sooner, {@link #reset} it)

@@ -18,7 +18,12 @@ public interface ErrorReporter {
      */
     void report(String context, Throwable error);
 
-    /** An {@code ErrorReporter} that logs at {@code ERROR} through {@link System.Logger}. */
+    /**
+     * An {@code ErrorReporter} that logs at {@code ERROR} through {@link System.Logger}.
+     *
+     * @param loggerName the {@link System.Logger} to log to, e.g. {@code "io.twine.reactor"}
+     * @return a reporter safe to call from the loop thread; it never throws
+     */
     static ErrorReporter logging(String loggerName) {
         System.Logger logger = System.getLogger(loggerName);
         return (context, error) -> logger.log(System.Logger.Level.ERROR, context, error);

@@ -74,7 +74,12 @@ public final class LoopingCall {
     private long runs;
     private long missedRuns;
 
-    /** A looping call of {@code task}; it does nothing until {@link #start}. */
+    /**
+     * A looping call of {@code task}; it does nothing until {@link #start}.
+     *
+     * @param scheduler the loop whose thread runs the task
+     * @param task runs on the loop thread; if it throws, the looping call stops
+     */
     public LoopingCall(Scheduler scheduler, Runnable task) {
         this(scheduler, Objects.requireNonNull(task, "task"), null, null);
     }
@@ -86,7 +91,13 @@ public final class LoopingCall {
         this.asyncTask = asyncTask;
     }
 
-    /** A looping call that tells {@code task} how many intervals passed since its last run. */
+    /**
+     * A looping call that tells {@code task} how many intervals passed since its last run.
+     *
+     * @param scheduler the loop whose thread runs the task
+     * @param task gets 1 per run, or more when the loop was late and runs were skipped
+     * @return a looping call, not yet started
+     */
     public static LoopingCall withCount(Scheduler scheduler, CountingTask task) {
         return new LoopingCall(scheduler, null, Objects.requireNonNull(task, "task"), null);
     }
@@ -94,12 +105,21 @@ public final class LoopingCall {
     /**
      * A looping call of a task that returns a future: each next run is scheduled only once the
      * last run's future has completed, and a failed future stops the loop (see the class comment).
+     *
+     * @param scheduler the loop whose thread runs the task
+     * @param task runs on the loop thread; its future may complete on any thread
+     * @return a looping call, not yet started
      */
     public static LoopingCall awaiting(Scheduler scheduler, AsyncTask task) {
         return new LoopingCall(scheduler, null, null, Objects.requireNonNull(task, "task"));
     }
 
-    /** Starts with a first run at once; see {@link #start(Duration, boolean)}. */
+    /**
+     * Starts with a first run at once; see {@link #start(Duration, boolean)}.
+     *
+     * @param interval the time between runs
+     * @return completed when stopped, or with what the task threw
+     */
     public CompletableFuture<Void> start(Duration interval) {
         return start(interval, true);
     }
@@ -108,6 +128,8 @@ public final class LoopingCall {
      * Starts running the task every {@code interval}: the first run at once when {@code now},
      * else one interval from now. An interval of zero runs it once per turn of the loop.
      *
+     * @param interval the time between runs, on a fixed grid from the start
+     * @param now true to run the task at once, false to wait one interval first
      * @return a future completed when {@link #stop()} is called (once a run going on then has
      *     finished), or completed with what the task threw or its future failed with, which also
      *     stops the loop
@@ -185,22 +207,38 @@ public final class LoopingCall {
         }
     }
 
-    /** True between {@link #start} and {@link #stop()} (or a failure of the task). */
+    /**
+     * True between {@link #start} and {@link #stop()} (or a failure of the task).
+     *
+     * @return true while runs are scheduled
+     */
     public boolean isRunning() {
         return running;
     }
 
-    /** The interval of the current or last start, or null if never started. */
+    /**
+     * The interval of the current or last start, or null if never started.
+     *
+     * @return the interval last passed to {@link #start}
+     */
     public Duration interval() {
         return interval;
     }
 
-    /** How many times the task has run, over all starts. */
+    /**
+     * How many times the task has run, over all starts.
+     *
+     * @return runs so far, never reset by a restart
+     */
     public long runCount() {
         return runs;
     }
 
-    /** How many points of the grid were skipped because the loop was late, over all starts. */
+    /**
+     * How many points of the grid were skipped because the loop was late, over all starts.
+     *
+     * @return skipped runs so far, never reset by a restart
+     */
     public long missedRuns() {
         return missedRuns;
     }

@@ -20,10 +20,18 @@ public interface NameResolver {
      * Starts looking {@code host} up and returns at once. The future completes, on any thread,
      * with the addresses in the order the connect should prefer them (not empty), or fails
      * with an {@link java.net.UnknownHostException}. Called on the loop thread.
+     *
+     * @param host a host name or an address literal
+     * @return completes, on any thread, with at least one address, or fails
      */
     CompletableFuture<List<InetAddress>> resolve(String host);
 
-    /** The default: {@link InetAddress#getAllByName} on {@code reactor}'s worker threads. */
+    /**
+     * The default: {@link InetAddress#getAllByName} on {@code reactor}'s worker threads.
+     *
+     * @param reactor whose worker threads block in the lookup, keeping the loop free
+     * @return the resolver every reactor starts with
+     */
     static NameResolver system(Reactor reactor) {
         return host -> reactor.deferToThread(() -> List.of(InetAddress.getAllByName(host)));
     }

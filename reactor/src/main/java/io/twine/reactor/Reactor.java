@@ -54,7 +54,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The event loop: one thread, one {@link Selector}, and everything that happens on it.
+ * The event loop: one thread, one {@link java.nio.channels.Selector Selector}, and everything that
+ * happens on it.
  *
  * <p>{@link #run()} blocks the calling thread and repeats these four steps until {@link #stop()}
  * (see {@code docs/one-turn-of-the-loop.md}):
@@ -230,6 +231,9 @@ public final class Reactor implements EventLoop {
      * real sockets while time moves only when the test advances it. The reactor keeps its own
      * timers and only reads the time from {@code clock}; it sees the clock move at its next turn.
      * Opens a selector; the reactor does nothing until {@link #run()} or {@link #iterate}.
+     *
+     * @param clock read on the loop thread for every timer decision; {@link Clock#SYSTEM} in
+     *     production
      */
     public Reactor(Clock clock) {
         this(openPoller(), clock);
@@ -546,6 +550,7 @@ public final class Reactor implements EventLoop {
      *
      * <p>Thread-safe, from any thread but the loop's (which would wait for itself).
      *
+     * @param timeout the longest the caller waits; the stop itself goes on after a timeout
      * @return true if {@code run()} has returned, false if {@code timeout} passed first
      * @throws IllegalStateException on the loop thread
      * @throws InterruptedException if the waiting thread is interrupted
@@ -769,6 +774,7 @@ public final class Reactor implements EventLoop {
      *
      * <p>Loop-only, before {@code run()}.
      *
+     * @param trigger runs on the loop thread when {@code run()} starts
      * @throws IllegalStateException once the reactor runs: its startup is over
      */
     public void addStartupTrigger(AsyncTask trigger) {
@@ -807,6 +813,9 @@ public final class Reactor implements EventLoop {
      *
      * <p>A lambda that returns a {@link CompletionStage} chooses this method over the
      * {@code Runnable} one. Loop-only (or before {@code run()}).
+     *
+     * @param triggerPhase before, during or after the connections close
+     * @param trigger runs on the loop thread; its future may complete on any thread
      */
     public void addShutdownTrigger(ShutdownPhase triggerPhase, AsyncTask trigger) {
         addTrigger(triggerPhase, Objects.requireNonNull(trigger, "trigger"));
@@ -822,6 +831,8 @@ public final class Reactor implements EventLoop {
      * shutdown triggers ({@link #addShutdownTrigger(ShutdownPhase, AsyncTask)}) and for
      * connections to flush, after which the rest are aborted. Default 5 seconds. Any thread; a
      * stop already under way keeps the period it began with.
+     *
+     * @param gracePeriod zero aborts every connection at once
      */
     public void setShutdownGracePeriod(Duration gracePeriod) {
         if (gracePeriod.isNegative()) {
@@ -847,13 +858,18 @@ public final class Reactor implements EventLoop {
      *
      * <p>Loop-only (or before {@code run()}).
      *
+     * @param bytes the budget across all connections of this reactor
      * @throws IllegalArgumentException if {@code bytes} is not positive
      */
     public void setOutboundMemoryBudget(long bytes) {
         chunkPool.setBudget(bytes);
     }
 
-    /** The outbound memory budget in bytes; see {@link #setOutboundMemoryBudget}. */
+    /**
+     * The outbound memory budget in bytes; see {@link #setOutboundMemoryBudget}.
+     *
+     * @return bytes, always positive
+     */
     public long outboundMemoryBudget() {
         return chunkPool.budget();
     }
@@ -888,6 +904,8 @@ public final class Reactor implements EventLoop {
      * through the {@link ErrorReporter}, on the loop thread.
      *
      * <p>Thread-safe.
+     *
+     * @param work runs on a worker thread, never the loop's; it must not touch transports
      */
     public void callInThread(Runnable work) {
         Objects.requireNonNull(work, "work");
@@ -900,7 +918,11 @@ public final class Reactor implements EventLoop {
         });
     }
 
-    /** The most worker threads {@link #deferToThread} uses; set before its first use. */
+    /**
+     * The most worker threads {@link #deferToThread} uses; set before its first use.
+     *
+     * @param maxThreads the pool's size limit; idle workers exit on their own
+     */
     public synchronized void setMaxWorkerThreads(int maxThreads) {
         if (maxThreads < 1) {
             throw new IllegalArgumentException("need at least one worker thread, got " + maxThreads);
@@ -929,6 +951,9 @@ public final class Reactor implements EventLoop {
     /**
      * Replaces the resolver that connects by host name use (Twisted's
      * {@code installNameResolver}); returns the one it replaces. Loop-only (or before {@code run()}).
+     *
+     * @param resolver used from the next connect on; it must not block the loop
+     * @return the resolver in use until now, so a wrapper can delegate to it
      */
     public NameResolver installNameResolver(NameResolver resolver) {
         NameResolver previous = nameResolver;
@@ -942,7 +967,11 @@ public final class Reactor implements EventLoop {
         return nameResolver;
     }
 
-    /** True from the start of {@link #run()} until it has finished stopping. Thread-safe. */
+    /**
+     * True from the start of {@link #run()} until it has finished stopping. Thread-safe.
+     *
+     * @return false before {@code run()} and once it has returned
+     */
     public boolean isRunning() {
         Phase p = phase;
         return p == Phase.RUNNING || p == Phase.STOPPING;
@@ -954,7 +983,12 @@ public final class Reactor implements EventLoop {
         return Thread.currentThread() == loopThread;
     }
 
-    /** Where exceptions from callbacks go; the default logs through {@link System.Logger}. Any thread. */
+    /**
+     * Where exceptions from callbacks go; the default logs through {@link System.Logger}. Any
+     * thread.
+     *
+     * @param reporter called on the loop thread; what it throws is ignored
+     */
     public void setErrorReporter(ErrorReporter reporter) {
         failures.setReporter(reporter);
     }
@@ -966,7 +1000,12 @@ public final class Reactor implements EventLoop {
     }
 
 
-    /** How many times the loop replaced a selector that kept returning early with nothing ready. Any thread. */
+    /**
+     * How many times the loop replaced a selector that kept returning early with nothing ready. Any
+     * thread.
+     *
+     * @return the count since this reactor was built; more than a few means a misbehaving selector
+     */
     public int selectorRebuilds() {
         return selectorRebuilds;
     }
@@ -980,17 +1019,27 @@ public final class Reactor implements EventLoop {
      * ({@code Transport.write}, {@code loseConnection}, {@code callLater}, ...) called from
      * another thread while the loop runs throw an {@link IllegalStateException} that says to use
      * {@link #callFromThread}. Any thread.
+     *
+     * @param on true to check threads and time callbacks; costs a clock read per callback
      */
     public void setDebug(boolean on) {
         monitor.setDebug(on);
     }
 
-    /** True in debug mode. */
+    /**
+     * True in debug mode.
+     *
+     * @return true if threads are checked and callbacks timed
+     */
     public boolean isDebug() {
         return monitor.isDebug();
     }
 
-    /** How long one callback may run before debug mode warns about it; default 100 ms. Any thread. */
+    /**
+     * How long one callback may run before debug mode warns about it; default 100 ms. Any thread.
+     *
+     * @param threshold a callback running at least this long is reported
+     */
     public void setSlowCallbackThreshold(Duration threshold) {
         monitor.setSlowCallbackThreshold(threshold);
     }
@@ -998,6 +1047,8 @@ public final class Reactor implements EventLoop {
     /**
      * Who hears of each slow callback in debug mode, on the loop thread, once per callback; the
      * default logs a warning through {@link System.Logger} {@code io.twine.reactor}. Any thread.
+     *
+     * @param listener replaces the default; must return quickly, it runs on the loop
      */
     public void setSlowCallbackListener(Consumer<SlowCallback> listener) {
         monitor.setSlowCallbackListener(listener);
@@ -1007,13 +1058,20 @@ public final class Reactor implements EventLoop {
      * Starts recording the last {@code iterations} iterations of the loop (a bounded ring,
      * allocated now), from the next iteration on; replaces a trace already running. Loop-only (or
      * before {@code run()}).
+     *
+     * @param iterations the ring's size; the oldest iteration is overwritten first
      */
     public void startTracing(int iterations) {
         monitor.checkLoopThread("Reactor.startTracing");
         monitor.startTracing(iterations);
     }
 
-    /** The iterations recorded so far, or null when not tracing. Loop-only (or once the loop has finished). */
+    /**
+     * The iterations recorded so far, or null when not tracing. Loop-only (or once the loop has
+     * finished).
+     *
+     * @return a snapshot; later iterations do not change it
+     */
     public LoopTrace trace() {
         monitor.checkLoopThread("Reactor.trace");
         return monitor.traceSnapshot();
@@ -1030,6 +1088,8 @@ public final class Reactor implements EventLoop {
      * once {@code run()} has returned, any thread gets {@link #finalMetrics()}. From another thread
      * while the loop runs use {@code callFromThread}, as
      * {@link io.twine.reactor.observe.ReactorMetricsBean} does.
+     *
+     * @return a new snapshot; later iterations do not change it
      */
     public LoopMetrics metrics() {
         LoopMetrics finished = finalMetrics;
@@ -1043,23 +1103,37 @@ public final class Reactor implements EventLoop {
     /**
      * The calls scheduled with {@link #callLater} and not yet run or cancelled, in the order they
      * will run (Twisted's {@code getDelayedCalls}); a copy. Loop-only.
+     *
+     * @return a new list of the handles, the next to run first
      */
     public List<DelayedCall> getDelayedCalls() {
         monitor.checkLoopThread("Reactor.getDelayedCalls");
         return timers.pending();
     }
 
-    /** The counters as {@link #run()} left them when it returned, or null until it has. Any thread. */
+    /**
+     * The counters as {@link #run()} left them when it returned, or null until it has. Any thread.
+     *
+     * @return the last snapshot, or null while the loop has not finished
+     */
     public LoopMetrics finalMetrics() {
         return finalMetrics;
     }
 
-    /** Timers scheduled and not yet run or cancelled. Loop-only. */
+    /**
+     * Timers scheduled and not yet run or cancelled. Loop-only.
+     *
+     * @return the number of active timers
+     */
     public int pendingTimerCount() {
         return timers.size();
     }
 
-    /** Open listeners, connections and connectors. Loop-only. */
+    /**
+     * Open listeners, connections and connectors. Loop-only.
+     *
+     * @return how many resources a stop has to close
+     */
     public int trackedCount() {
         return participants.size();
     }

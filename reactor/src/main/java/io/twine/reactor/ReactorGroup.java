@@ -59,7 +59,11 @@ public final class ReactorGroup {
         this(Runtime.getRuntime().availableProcessors());
     }
 
-    /** A group of {@code size} loops, not yet started. */
+    /**
+     * A group of {@code size} loops, not yet started.
+     *
+     * @param size how many loops, each with its own thread once started; at least 1
+     */
     public ReactorGroup(int size) {
         if (size < 1) {
             throw new IllegalArgumentException("a group needs at least one loop, got " + size);
@@ -76,17 +80,30 @@ public final class ReactorGroup {
         loops.get(0).addShutdownTrigger(ShutdownPhase.DURING, this::stopOtherLoops);
     }
 
-    /** How many loops. */
+    /**
+     * How many loops.
+     *
+     * @return the number of loops, fixed at construction
+     */
     public int size() {
         return loops.size();
     }
 
-    /** Loop {@code index}, from 0. */
+    /**
+     * Loop {@code index}, from 0.
+     *
+     * @param index 0 to {@code size() - 1}
+     * @return that loop; use it on its own thread or through {@code callFromThread}
+     */
     public Reactor get(int index) {
         return loops.get(index);
     }
 
-    /** Every loop, in order. */
+    /**
+     * Every loop, in order.
+     *
+     * @return an unmodifiable list of the loops, index order
+     */
     public List<Reactor> loops() {
         return loops;
     }
@@ -94,6 +111,8 @@ public final class ReactorGroup {
     /**
      * The next loop in turn (round robin): where to put an outgoing connection or a piece of
      * work that may run on any loop. Thread-safe.
+     *
+     * @return a loop; successive calls cycle through all of them
      */
     public Reactor next() {
         return loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
@@ -103,6 +122,9 @@ public final class ReactorGroup {
      * Runs {@code task} on every loop but {@code self}, each on its own thread through
      * {@link Reactor#callFromThread}: the way one loop tells the others something (a chat line to
      * broadcast). Tasks from one calling thread run on each loop in the order they were posted.
+     *
+     * @param self the caller's loop, skipped; null to reach every loop
+     * @param task runs once on each other loop's thread, given that loop
      */
     public void forEachOther(Reactor self, Consumer<Reactor> task) {
         Objects.requireNonNull(task, "task");
@@ -118,6 +140,9 @@ public final class ReactorGroup {
      * 0's thread, before any loop starts closing; {@link ShutdownPhase#AFTER} triggers run once,
      * on the thread of the last loop to finish, after its {@code run()} has returned. {@link ShutdownPhase#DURING} is each loop's own:
      * add it to the loops that need it. Before {@link #start} only.
+     *
+     * @param phase {@link ShutdownPhase#BEFORE} or {@link ShutdownPhase#AFTER}
+     * @param trigger runs once for the whole group, on the thread named above
      */
     public void addShutdownTrigger(ShutdownPhase phase, Runnable trigger) {
         addTrigger(phase, Objects.requireNonNull(trigger, "trigger"));
@@ -130,6 +155,9 @@ public final class ReactorGroup {
      * 0's grace period); an {@link ShutdownPhase#AFTER} trigger's future holds back the end of the
      * last loop's thread, and so {@link #awaitTermination}, for at most the grace period. A failed
      * or late future is reported, and the stop goes on. Before {@link #start} only.
+     *
+     * @param phase {@link ShutdownPhase#BEFORE} or {@link ShutdownPhase#AFTER}
+     * @param trigger runs once for the whole group; its future may complete on any thread
      */
     public void addShutdownTrigger(ShutdownPhase phase, AsyncTask trigger) {
         addTrigger(phase, Objects.requireNonNull(trigger, "trigger"));
@@ -149,7 +177,11 @@ public final class ReactorGroup {
         }
     }
 
-    /** Sets every loop's shutdown grace period (see {@link Reactor#setShutdownGracePeriod}). */
+    /**
+     * Sets every loop's shutdown grace period (see {@link Reactor#setShutdownGracePeriod}).
+     *
+     * @param gracePeriod how long each loop's connections get to flush when it stops
+     */
     public void setShutdownGracePeriod(Duration gracePeriod) {
         for (Reactor loop : loops) {
             loop.setShutdownGracePeriod(gracePeriod);
@@ -163,6 +195,7 @@ public final class ReactorGroup {
      * {@link ReactorMetricsBean#register}), so a JMX console shows every
      * loop side by side; each is unregistered when its loop stops. Before {@link #start} only.
      *
+     * @param name the group's name in the object names
      * @return the names registered, in loop order
      */
     public List<ObjectName> registerMetrics(String name) {
@@ -207,7 +240,9 @@ public final class ReactorGroup {
     /**
      * Waits until every loop's {@code run()} has returned.
      *
+     * @param timeout the longest the caller waits
      * @return true if they all have, false if {@code timeout} passed first
+     * @throws InterruptedException if the waiting thread is interrupted
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -221,7 +256,11 @@ public final class ReactorGroup {
         return isTerminated();
     }
 
-    /** True once the group has started and every loop's thread has ended. */
+    /**
+     * True once the group has started and every loop's thread has ended.
+     *
+     * @return false before {@link #start} and while any loop is running
+     */
     public boolean isTerminated() {
         if (!started.get()) {
             return false;

@@ -31,6 +31,8 @@ public interface Scheduler extends Clock {
      * first in, first out.
      *
      * @param delay zero or positive
+     * @param task runs on the loop thread; what it throws is reported, the loop goes on
+     * @return a handle to cancel, reset or delay the call, on the loop thread
      * @throws IllegalArgumentException if {@code delay} is negative
      */
     DelayedCall callLater(Duration delay, Runnable task);
@@ -39,6 +41,11 @@ public interface Scheduler extends Clock {
      * Runs {@code work} on the loop after {@code delay} and completes the returned future with
      * what it returns or throws (Twisted's {@code task.deferLater}). Cancelling the future before
      * then cancels the call; do it on the loop thread, like every scheduler call.
+     *
+     * @param <T> the work's result type
+     * @param delay zero or positive
+     * @param work runs on the loop thread; it must not block
+     * @return completed on the loop thread with what {@code work} returns or throws
      */
     default <T> CompletableFuture<T> deferLater(Duration delay, Callable<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();

@@ -44,6 +44,8 @@ public final class TcpOptions {
     /**
      * The system's largest listen backlog (as Netty; see {@link #withBacklog}), TCP_NODELAY on, keep-alive off, the kernel's buffer sizes, and a
      * 30 second connect timeout (Twisted's).
+     *
+     * @return the shared default options; every {@code with} method returns a changed copy
      */
     public static TcpOptions defaults() {
         return DEFAULTS;
@@ -54,6 +56,9 @@ public final class TcpOptions {
      * the system's largest, the default: on Linux {@code net.core.somaxconn}, read from
      * {@code /proc/sys/net/core/somaxconn}; elsewhere, or if that cannot be read, 4096, which
      * the kernel lowers to its own limit.
+     *
+     * @param backlog 0 for the system's largest, else the queue length asked of the kernel
+     * @return a copy with that backlog
      */
     public TcpOptions withBacklog(int backlog) {
         OptionChecks.zeroOrPositive("backlog", backlog, "the system's largest");
@@ -61,27 +66,52 @@ public final class TcpOptions {
                 connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
-    /** TCP_NODELAY: true (the default) sends small segments at once. */
+    /**
+     * TCP_NODELAY: true (the default) sends small segments at once.
+     *
+     * @param noDelay false lets the kernel coalesce small writes (Nagle's algorithm)
+     * @return a copy with that setting
+     */
     public TcpOptions withNoDelay(boolean noDelay) {
         return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
-    /** SO_KEEPALIVE: probe idle connections so that a vanished peer is noticed eventually. */
+    /**
+     * SO_KEEPALIVE: probe idle connections so that a vanished peer is noticed eventually.
+     *
+     * @param keepAlive true to turn the probes on
+     * @return a copy with that setting
+     */
     public TcpOptions withKeepAlive(boolean keepAlive) {
         return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
-    /** SO_RCVBUF in bytes; 0 keeps the kernel's default. */
+    /**
+     * SO_RCVBUF in bytes; 0 keeps the kernel's default.
+     *
+     * @param bytes the buffer size asked of the kernel, which may round it
+     * @return a copy with that size
+     */
     public TcpOptions withReceiveBufferSize(int bytes) {
         return new TcpOptions(backlog, noDelay, keepAlive, OptionChecks.bufferSize("receive", bytes), sendBufferSize, connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
-    /** SO_SNDBUF in bytes; 0 keeps the kernel's default. */
+    /**
+     * SO_SNDBUF in bytes; 0 keeps the kernel's default.
+     *
+     * @param bytes the buffer size asked of the kernel, which may round it
+     * @return a copy with that size
+     */
     public TcpOptions withSendBufferSize(int bytes) {
         return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, OptionChecks.bufferSize("send", bytes), connectTimeout, maxConnections, reusePort, bindAddress);
     }
 
-    /** How long a connect may take before it fails with a timed-out reason. */
+    /**
+     * How long a connect may take before it fails with a timed-out reason.
+     *
+     * @param timeout positive; the connect fails with a timed-out reason when it passes
+     * @return a copy with that timeout
+     */
     public TcpOptions withConnectTimeout(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("connect timeout must be positive, got " + timeout);
@@ -94,6 +124,9 @@ public final class TcpOptions {
      * limit beyond the process's descriptors. A connection beyond the limit is accepted and
      * closed at once, so its client learns straight away (an end of stream before any data)
      * instead of waiting in the kernel's backlog; each episode of refusals is logged once.
+     *
+     * @param maxConnections 0 for no limit
+     * @return a copy with that limit
      */
     public TcpOptions withMaxConnections(int maxConnections) {
         OptionChecks.zeroOrPositive("max connections", maxConnections, "no limit");
@@ -105,6 +138,8 @@ public final class TcpOptions {
      * and the BSDs), the kernel spreading new connections among them: how a
      * {@code io.twine.transport.tcp.TcpGroup} gives every loop its own listener. Off by default.
      *
+     * @param reusePort true to set {@code SO_REUSEPORT} on the listening socket
+     * @return a copy with that setting
      * @throws UnsupportedOperationException at listen time where the platform lacks it
      */
     public TcpOptions withReusePort(boolean reusePort) {
@@ -112,6 +147,7 @@ public final class TcpOptions {
                 maxConnections, reusePort, bindAddress);
     }
 
+    /** {@return true if listening sockets set {@code SO_REUSEPORT}} */
     public boolean reusePort() {
         return reusePort;
     }
@@ -120,42 +156,59 @@ public final class TcpOptions {
      * The local address a connect binds to before connecting (Twisted's {@code bindAddress}): a
      * source address on a machine with several, and a port if one is wanted (0 lets the kernel
      * pick). Null, the default, leaves both to the kernel. Used by connects only.
+     *
+     * @param bindAddress the local address to bind, or null for the kernel's choice
+     * @return a copy with that address
      */
     public TcpOptions withBindAddress(InetSocketAddress bindAddress) {
         return new TcpOptions(backlog, noDelay, keepAlive, receiveBufferSize, sendBufferSize, connectTimeout, maxConnections,
                 reusePort, bindAddress);
     }
 
-    /** The local address connects bind to, or null for the kernel's choice. */
+    /**
+     * The local address connects bind to, or null for the kernel's choice.
+     *
+     * @return the address, or null
+     */
     public InetSocketAddress bindAddress() {
         return bindAddress;
     }
 
-    /** The listen backlog asked for: the system's largest unless set. */
+    /**
+     * The listen backlog asked for: the system's largest unless set.
+     *
+     * @return the backlog passed to {@code bind}, positive
+     */
     public int backlog() {
         return backlog;
     }
 
+    /** {@return true if TCP_NODELAY is set on each connection} */
     public boolean noDelay() {
         return noDelay;
     }
 
+    /** {@return true if SO_KEEPALIVE is set on each connection} */
     public boolean keepAlive() {
         return keepAlive;
     }
 
+    /** {@return SO_RCVBUF in bytes, or 0 for the kernel's default} */
     public int receiveBufferSize() {
         return receiveBufferSize;
     }
 
+    /** {@return SO_SNDBUF in bytes, or 0 for the kernel's default} */
     public int sendBufferSize() {
         return sendBufferSize;
     }
 
+    /** {@return how long a connect may take before it fails} */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
+    /** {@return the most connections one listening port keeps open, or 0 for no limit} */
     public int maxConnections() {
         return maxConnections;
     }

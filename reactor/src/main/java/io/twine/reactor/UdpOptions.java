@@ -22,7 +22,11 @@ public final class UdpOptions {
         this.maxQueuedDatagrams = maxQueuedDatagrams;
     }
 
-    /** No address reuse, the kernel's buffer sizes, and a send queue of 1,024 datagrams. */
+    /**
+     * No address reuse, the kernel's buffer sizes, and a send queue of 1,024 datagrams.
+     *
+     * @return the shared default options; every {@code with} method returns a changed copy
+     */
     public static UdpOptions defaults() {
         return DEFAULTS;
     }
@@ -30,17 +34,31 @@ public final class UdpOptions {
     /**
      * {@code SO_REUSEADDR}: lets several ports bind the same address, which several listeners
      * of one multicast group on one host need (Twisted's {@code listenMulticast(listenMultiple=True)}).
+     *
+     * @param reuse true to set {@code SO_REUSEADDR} before binding
+     * @return a copy with that setting
      */
     public UdpOptions withReuseAddress(boolean reuse) {
         return new UdpOptions(reuse, receiveBufferSize, sendBufferSize, maxQueuedDatagrams);
     }
 
-    /** {@code SO_RCVBUF} in bytes; 0 keeps the kernel's default. A burst bigger than this is dropped by the kernel. */
+    /**
+     * {@code SO_RCVBUF} in bytes; 0 keeps the kernel's default. A burst bigger than this is dropped
+     * by the kernel.
+     *
+     * @param bytes the buffer size asked of the kernel, which may round it
+     * @return a copy with that size
+     */
     public UdpOptions withReceiveBufferSize(int bytes) {
         return new UdpOptions(reuseAddress, OptionChecks.bufferSize("receive", bytes), sendBufferSize, maxQueuedDatagrams);
     }
 
-    /** {@code SO_SNDBUF} in bytes; 0 keeps the kernel's default. */
+    /**
+     * {@code SO_SNDBUF} in bytes; 0 keeps the kernel's default.
+     *
+     * @param bytes the buffer size asked of the kernel, which may round it
+     * @return a copy with that size
+     */
     public UdpOptions withSendBufferSize(int bytes) {
         return new UdpOptions(reuseAddress, receiveBufferSize, OptionChecks.bufferSize("send", bytes), maxQueuedDatagrams);
     }
@@ -50,24 +68,31 @@ public final class UdpOptions {
      * dropped and counted. 0 queues nothing: every datagram the kernel cannot take at once is
      * dropped (Twisted's behaviour). Each queued datagram is a copy, so the queue holds at most
      * this many times 64 KiB.
+     *
+     * @param datagrams 0 or more
+     * @return a copy with that limit
      */
     public UdpOptions withMaxQueuedDatagrams(int datagrams) {
         return new UdpOptions(reuseAddress, receiveBufferSize, sendBufferSize,
                 OptionChecks.zeroOrPositive("max queued datagrams", datagrams, null));
     }
 
+    /** {@return true if the socket sets {@code SO_REUSEADDR}} */
     public boolean reuseAddress() {
         return reuseAddress;
     }
 
+    /** {@return SO_RCVBUF in bytes, or 0 for the kernel's default} */
     public int receiveBufferSize() {
         return receiveBufferSize;
     }
 
+    /** {@return SO_SNDBUF in bytes, or 0 for the kernel's default} */
     public int sendBufferSize() {
         return sendBufferSize;
     }
 
+    /** {@return how many datagrams may wait for room in the kernel's send buffer} */
     public int maxQueuedDatagrams() {
         return maxQueuedDatagrams;
     }

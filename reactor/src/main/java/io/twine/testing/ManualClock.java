@@ -36,6 +36,7 @@ public final class ManualClock implements Scheduler {
      * Moves time forward by {@code amount} and runs every call that is then due, in order,
      * including calls that those calls schedule within the new time.
      *
+     * @param amount how far to move; zero runs what is due now
      * @throws IllegalArgumentException if {@code amount} is negative
      */
     public void advance(Duration amount) {
@@ -46,24 +47,41 @@ public final class ManualClock implements Scheduler {
         timers.runAllDue(now, Runnable::run);
     }
 
-    /** Advances by each amount in turn, running the due calls after each step. */
+    /**
+     * Advances by each amount in turn, running the due calls after each step.
+     *
+     * @param steps the amounts, in order
+     */
     public void pump(Duration... steps) {
         for (Duration step : steps) {
             advance(step);
         }
     }
 
-    /** The calls scheduled and not yet run or cancelled, in the order they will run (Twisted's {@code Clock.getDelayedCalls}). */
+    /**
+     * The calls scheduled and not yet run or cancelled, in the order they will run (Twisted's
+     * {@code Clock.getDelayedCalls}).
+     *
+     * @return a new list, earliest first
+     */
     public List<DelayedCall> getDelayedCalls() {
         return timers.pending();
     }
 
-    /** How many calls are scheduled and not yet run or cancelled. */
+    /**
+     * How many calls are scheduled and not yet run or cancelled.
+     *
+     * @return the count of active calls
+     */
     public int pendingCalls() {
         return timers.size();
     }
 
-    /** The time of the next call, or null when none is scheduled. */
+    /**
+     * The time of the next call, or null when none is scheduled.
+     *
+     * @return how long from the clock's now until the next call is due, or null
+     */
     public Duration untilNextCall() {
         long due = timers.nextDueTime();
         return due == Long.MAX_VALUE ? null : Duration.ofNanos(due - now);

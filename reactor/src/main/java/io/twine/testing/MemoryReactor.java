@@ -86,7 +86,11 @@ public final class MemoryReactor implements EventLoop {
         this(new ManualClock());
     }
 
-    /** A memory reactor keeping time with {@code clock}. */
+    /**
+     * A memory reactor keeping time with {@code clock}.
+     *
+     * @param clock the clock {@code callLater} schedules on; the test advances it
+     */
     public MemoryReactor(ManualClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         for (ShutdownPhase phase : ShutdownPhase.values()) {
@@ -94,7 +98,11 @@ public final class MemoryReactor implements EventLoop {
         }
     }
 
-    /** The clock: {@code clock().advance(...)} runs the calls scheduled with {@link #callLater}. */
+    /**
+     * The clock: {@code clock().advance(...)} runs the calls scheduled with {@link #callLater}.
+     *
+     * @return the clock given at construction
+     */
     public ManualClock clock() {
         return clock;
     }
@@ -104,6 +112,9 @@ public final class MemoryReactor implements EventLoop {
     /**
      * Replaces the resolver connects by host name use (by default an empty {@link StaticResolver},
      * which knows no name); returns the one it replaces.
+     *
+     * @param resolver the resolver from now on
+     * @return the resolver in use until now
      */
     public NameResolver installNameResolver(NameResolver resolver) {
         NameResolver previous = nameResolver;
@@ -116,32 +127,56 @@ public final class MemoryReactor implements EventLoop {
         return nameResolver;
     }
 
-    /** Every {@code listenTcp} so far, in order. */
+    /**
+     * Every {@code listenTcp} so far, in order.
+     *
+     * @return a copy, oldest first
+     */
     public List<TcpServer> tcpServers() {
         return List.copyOf(tcpServers);
     }
 
-    /** Every {@code connectTcp} so far, in order. */
+    /**
+     * Every {@code connectTcp} so far, in order.
+     *
+     * @return a copy, oldest first
+     */
     public List<TcpClient> tcpClients() {
         return List.copyOf(tcpClients);
     }
 
-    /** Every {@code listenUdp} so far, in order. */
+    /**
+     * Every {@code listenUdp} so far, in order.
+     *
+     * @return a copy, oldest first
+     */
     public List<UdpServer> udpServers() {
         return List.copyOf(udpServers);
     }
 
-    /** Every {@code reportError} so far, in order. */
+    /**
+     * Every {@code reportError} so far, in order.
+     *
+     * @return a copy, oldest first
+     */
     public List<ReportedError> errors() {
         return List.copyOf(errors);
     }
 
-    /** True between {@link #run()} and {@link #stop()}. */
+    /**
+     * True between {@link #run()} and {@link #stop()}.
+     *
+     * @return true while "running"
+     */
     public boolean isRunning() {
         return running;
     }
 
-    /** True once {@link #stop()} has run the shutdown. */
+    /**
+     * True once {@link #stop()} has run the shutdown.
+     *
+     * @return true after the stop's triggers ran
+     */
     public boolean hasStopped() {
         return stopped;
     }
@@ -336,15 +371,22 @@ public final class MemoryReactor implements EventLoop {
             return destination;
         }
 
-        /** How many times {@link #connect()} was called again (a retry); the first attempt is not counted. */
+        /**
+         * How many times {@link #connect()} was called again (a retry); the first attempt is not
+         * counted.
+         *
+         * @return the count of retries
+         */
         public int connectCalls() {
             return connectCalls;
         }
 
+        /** {@return how many times {@link #stopConnecting()} was called} */
         public int stopConnectingCalls() {
             return stopConnectingCalls;
         }
 
+        /** {@return how many times {@link #disconnect()} was called} */
         public int disconnectCalls() {
             return disconnectCalls;
         }

@@ -38,12 +38,21 @@ public final class ReactorThread implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Starts a new reactor on a daemon thread and returns once its loop runs. */
+    /**
+     * Starts a new reactor on a daemon thread and returns once its loop runs.
+     *
+     * @return the started reactor's handle; {@code close()} stops it and waits
+     */
     public static ReactorThread start() {
         return start(new Reactor());
     }
 
-    /** Starts {@code reactor} (set up but not yet run) on a daemon thread; returns once it runs. */
+    /**
+     * Starts {@code reactor} (set up but not yet run) on a daemon thread; returns once it runs.
+     *
+     * @param reactor a reactor not yet running
+     * @return its handle; {@code close()} stops it and waits
+     */
     public static ReactorThread start(Reactor reactor) {
         ReactorThread running = new ReactorThread(reactor, "twine-reactor");
         CountDownLatch started = new CountDownLatch(1);
@@ -60,11 +69,19 @@ public final class ReactorThread implements AutoCloseable {
         return running;
     }
 
+    /**
+     * {@return the reactor, running on {@link #thread()}: use it through {@link #call} or {@link
+     * #run}}
+     */
     public Reactor reactor() {
         return reactor;
     }
 
-    /** The thread that runs the loop. */
+    /**
+     * The thread that runs the loop.
+     *
+     * @return the loop's thread, a daemon
+     */
     public Thread thread() {
         return thread;
     }
@@ -72,6 +89,10 @@ public final class ReactorThread implements AutoCloseable {
     /**
      * Runs {@code work} on the loop thread and returns what it returns, waiting at most
      * {@link #DEFAULT_TIMEOUT}. What it throws is rethrown here (checked exceptions wrapped).
+     *
+     * @param <T> the work's result type
+     * @param work runs on the loop thread
+     * @return what {@code work} returned
      */
     public <T> T call(Callable<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -85,7 +106,11 @@ public final class ReactorThread implements AutoCloseable {
         return await(result);
     }
 
-    /** Runs {@code work} on the loop thread and waits for it to finish. */
+    /**
+     * Runs {@code work} on the loop thread and waits for it to finish.
+     *
+     * @param work runs on the loop thread
+     */
     public void run(ThrowingRunnable work) {
         call(() -> {
             work.run();
@@ -93,7 +118,13 @@ public final class ReactorThread implements AutoCloseable {
         });
     }
 
-    /** Waits at most {@link #DEFAULT_TIMEOUT} for {@code future}, rethrowing what it failed with. */
+    /**
+     * Waits at most {@link #DEFAULT_TIMEOUT} for {@code future}, rethrowing what it failed with.
+     *
+     * @param <T> the future's result type
+     * @param future completed by the loop, or by any thread
+     * @return the future's result
+     */
     public static <T> T await(CompletableFuture<T> future) {
         try {
             return future.get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -124,6 +155,11 @@ public final class ReactorThread implements AutoCloseable {
     /** A {@link Runnable} that may throw. */
     @FunctionalInterface
     public interface ThrowingRunnable {
+        /**
+         * Runs the work; what it throws is rethrown to the test.
+         *
+         * @throws Exception anything; checked exceptions are wrapped when rethrown
+         */
         void run() throws Exception;
     }
 }

@@ -35,17 +35,29 @@ public final class RecordingDatagramTransport implements DatagramTransport {
     private boolean loopbackMode = true;
     private NetworkInterface outgoingInterface;
 
-    /** A port that says it is bound to {@code host}. */
+    /**
+     * A port that says it is bound to {@code host}.
+     *
+     * @param host what {@link #getHost()} returns
+     */
     public RecordingDatagramTransport(InetSocketAddress host) {
         this.host = Objects.requireNonNull(host, "host");
     }
 
-    /** Every datagram written so far, in order. */
+    /**
+     * Every datagram written so far, in order.
+     *
+     * @return an unmodifiable copy, oldest first
+     */
     public List<Datagram> written() {
         return List.copyOf(written);
     }
 
-    /** The multicast groups joined and not left. */
+    /**
+     * The multicast groups joined and not left.
+     *
+     * @return an unmodifiable copy
+     */
     public Set<InetAddress> groups() {
         return Set.copyOf(groups);
     }

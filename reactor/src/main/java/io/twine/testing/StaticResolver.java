@@ -25,7 +25,13 @@ public final class StaticResolver implements NameResolver {
     private final List<Runnable> held = new ArrayList<>();
     private boolean holding;
 
-    /** Makes {@code host} resolve to {@code addresses}, in this order. Returns this. */
+    /**
+     * Makes {@code host} resolve to {@code addresses}, in this order. Returns this.
+     *
+     * @param host the name
+     * @param addresses what it resolves to; empty makes it unknown
+     * @return this resolver, for chaining
+     */
     public synchronized StaticResolver add(String host, InetAddress... addresses) {
         names.put(host, List.of(addresses));
         return this;
@@ -47,7 +53,11 @@ public final class StaticResolver implements NameResolver {
         pending.forEach(Runnable::run);
     }
 
-    /** The names asked for so far, in order. */
+    /**
+     * The names asked for so far, in order.
+     *
+     * @return a copy of the names, in the order they were asked for
+     */
     public synchronized List<String> lookups() {
         return new ArrayList<>(lookups);
     }

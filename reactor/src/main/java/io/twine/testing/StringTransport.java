@@ -64,13 +64,23 @@ public final class StringTransport implements SwitchableTransport {
         this(DEFAULT_HOST, DEFAULT_PEER);
     }
 
-    /** A transport whose {@link #getHost()} and {@link #getPeer()} return these addresses. */
+    /**
+     * A transport whose {@link #getHost()} and {@link #getPeer()} return these addresses.
+     *
+     * @param host what {@link #getHost()} returns
+     * @param peer what {@link #getPeer()} returns
+     */
     public StringTransport(SocketAddress host, SocketAddress peer) {
         this.host = Objects.requireNonNull(host, "host");
         this.peer = Objects.requireNonNull(peer, "peer");
     }
 
-    /** Attaches {@code protocol} (calls its {@code makeConnection}) and returns this transport. */
+    /**
+     * Attaches {@code protocol} (calls its {@code makeConnection}) and returns this transport.
+     *
+     * @param protocol the protocol under test
+     * @return this transport, for chaining
+     */
     public StringTransport connect(Protocol protocol) {
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         protocol.makeConnection(this);
@@ -79,22 +89,39 @@ public final class StringTransport implements SwitchableTransport {
 
     // ------------------------------------------------------------------ what was written
 
-    /** A copy of every byte written so far (since the last {@link #clear()}). */
+    /**
+     * A copy of every byte written so far (since the last {@link #clear()}).
+     *
+     * @return a new array
+     */
     public byte[] value() {
         return Arrays.copyOf(written, writtenLength);
     }
 
-    /** Every byte written so far, decoded with {@code charset}. */
+    /**
+     * Every byte written so far, decoded with {@code charset}.
+     *
+     * @param charset the bytes' encoding
+     * @return the decoded text
+     */
     public String value(Charset charset) {
         return new String(written, 0, writtenLength, charset);
     }
 
-    /** Every byte written so far, decoded as UTF-8. */
+    /**
+     * Every byte written so far, decoded as UTF-8.
+     *
+     * @return the decoded text
+     */
     public String valueAsString() {
         return value(StandardCharsets.UTF_8);
     }
 
-    /** How many bytes were written since the last {@link #clear()}. */
+    /**
+     * How many bytes were written since the last {@link #clear()}.
+     *
+     * @return the byte count
+     */
     public int writtenLength() {
         return writtenLength;
     }
@@ -106,17 +133,29 @@ public final class StringTransport implements SwitchableTransport {
 
     // ------------------------------------------------------------------ how it was closed
 
-    /** True once {@code loseConnection} (with or without a reason) was called. */
+    /**
+     * True once {@code loseConnection} (with or without a reason) was called.
+     *
+     * @return true if asked to close cleanly
+     */
     public boolean loseConnectionCalled() {
         return loseConnectionCalled;
     }
 
-    /** True once {@code abortConnection} (with or without a reason) was called. */
+    /**
+     * True once {@code abortConnection} (with or without a reason) was called.
+     *
+     * @return true if asked to abort
+     */
     public boolean abortConnectionCalled() {
         return abortConnectionCalled;
     }
 
-    /** True once {@code loseWriteConnection} was called. */
+    /**
+     * True once {@code loseWriteConnection} was called.
+     *
+     * @return true if asked to half-close
+     */
     public boolean loseWriteConnectionCalled() {
         return loseWriteConnectionCalled;
     }
@@ -125,6 +164,8 @@ public final class StringTransport implements SwitchableTransport {
      * The reason the protocol would get in {@code connectionLost}, from the first close call:
      * {@link Reason#closedByUs()}, {@link Reason#aborted()}, or the reason given. Null while
      * nothing closed the transport.
+     *
+     * @return the reason, or null
      */
     public Reason closeReason() {
         return closeReason;
@@ -136,6 +177,7 @@ public final class StringTransport implements SwitchableTransport {
      * else with {@code otherwise} (for instance {@link Reason#closedByPeer()}). Later calls do
      * nothing.
      *
+     * @param otherwise the reason when nothing asked for a close
      * @return the reason given to {@code connectionLost}
      * @throws IllegalStateException if no protocol was attached with {@link #connect}
      */
@@ -155,37 +197,65 @@ public final class StringTransport implements SwitchableTransport {
 
     // ------------------------------------------------------------------ producer state
 
-    /** True between {@link #pauseProducing()} and {@link #resumeProducing()}: reading is paused. */
+    /**
+     * True between {@link #pauseProducing()} and {@link #resumeProducing()}: reading is paused.
+     *
+     * @return true while paused
+     */
     public boolean isReadingPaused() {
         return readingPaused;
     }
 
-    /** True once {@link #stopProducing()} was called. */
+    /**
+     * True once {@link #stopProducing()} was called.
+     *
+     * @return true once stopped
+     */
     public boolean isProducingStopped() {
         return producingStopped;
     }
 
-    /** The registered producer, or null. */
+    /**
+     * The registered producer, or null.
+     *
+     * @return the producer, or null
+     */
     public Producer producer() {
         return producer;
     }
 
-    /** Whether the registered producer is a streaming (push) one. */
+    /**
+     * Whether the registered producer is a streaming (push) one.
+     *
+     * @return true for a streaming producer, false for a pull one or none
+     */
     public boolean isStreamingProducer() {
         return streamingProducer;
     }
 
-    /** The high-water mark last set, or -1. */
+    /**
+     * The high-water mark last set, or -1.
+     *
+     * @return bytes, or -1 if never set
+     */
     public long highWaterMark() {
         return highWaterMark;
     }
 
-    /** The low-water mark last set, or -1. */
+    /**
+     * The low-water mark last set, or -1.
+     *
+     * @return bytes, or -1 if never set
+     */
     public long lowWaterMark() {
         return lowWaterMark;
     }
 
-    /** The hard cap last set with {@link #setMaxWriteBufferSize}, or -1. */
+    /**
+     * The hard cap last set with {@link #setMaxWriteBufferSize}, or -1.
+     *
+     * @return bytes, or -1 if never set
+     */
     public long maxWriteBufferSize() {
         return maxWriteBufferSize;
     }
@@ -273,7 +343,12 @@ public final class StringTransport implements SwitchableTransport {
         loseWriteConnectionCalled = true;
     }
 
-    /** The protocol attached with {@link #connect}, or the one it was switched to since; null before. */
+    /**
+     * The protocol attached with {@link #connect}, or the one it was switched to since; null
+     * before.
+     *
+     * @return the protocol, or null
+     */
     public Protocol protocol() {
         return protocol;
     }

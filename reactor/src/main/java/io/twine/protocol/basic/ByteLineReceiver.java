@@ -74,6 +74,10 @@ public abstract class ByteLineReceiver extends FrameReceiver {
     /** {@link #clearLineBuffer()} took those bytes: parsing goes on with the next read. */
     private boolean restCleared;
 
+    /**
+     * A receiver for lines of at most {@link #DEFAULT_MAX_LENGTH} bytes, ended by {@code "\r\n"}
+     * until {@link #setDelimiter} says otherwise.
+     */
     protected ByteLineReceiver() {
         setMaxLength(DEFAULT_MAX_LENGTH);
     }
@@ -82,6 +86,8 @@ public abstract class ByteLineReceiver extends FrameReceiver {
      * A complete line arrived, without its delimiter. {@code line} holds it between its position
      * and limit; it is valid only during this call. Called on the loop thread, never while paused
      * or after the transport started closing.
+     *
+     * @param line the line's bytes, in a buffer the receiver or the reactor reuses after this call
      */
     public abstract void lineReceived(ByteBuffer line);
 
@@ -90,6 +96,8 @@ public abstract class ByteLineReceiver extends FrameReceiver {
      * unconsumed is dropped, unless handed back with {@link #setLineMode(ByteBuffer)}. The
      * default throws {@link UnsupportedOperationException}: a protocol that calls
      * {@link #setRawMode()} must override it.
+     *
+     * @param data the bytes read, owned by the reactor and reused after this call
      */
     public void rawDataReceived(ByteBuffer data) {
         throw new UnsupportedOperationException(getClass().getName()
@@ -111,6 +119,8 @@ public abstract class ByteLineReceiver extends FrameReceiver {
      * middle of that line, delivering its tail as if it were a line: in twine a line never begins
      * inside another one. The hook gets the length, not the bytes, since they are never held; it
      * may call {@link #clearLineBuffer()} to drop the bytes after the long line as well.
+     *
+     * @param length the line's length in bytes, or what was seen of it so far
      */
     public void lineLengthExceeded(int length) {
         transport.loseConnection(Reason.limitExceeded("line of " + length
@@ -150,13 +160,21 @@ public abstract class ByteLineReceiver extends FrameReceiver {
         return takeHeld();
     }
 
-    /** Sends {@code line} followed by the delimiter. The transport copies both. */
+    /**
+     * Sends {@code line} followed by the delimiter. The transport copies both.
+     *
+     * @param line the line, without a delimiter
+     */
     public void sendLine(byte[] line) {
         transport.write(line);
         transport.write(delimiter);
     }
 
-    /** Sends the bytes between {@code line}'s position and limit, then the delimiter. */
+    /**
+     * Sends the bytes between {@code line}'s position and limit, then the delimiter.
+     *
+     * @param line the line, without a delimiter; copied, so the caller keeps the buffer
+     */
     public void sendLine(ByteBuffer line) {
         transport.write(line);
         transport.write(delimiter);
@@ -164,7 +182,11 @@ public abstract class ByteLineReceiver extends FrameReceiver {
 
     // ------------------------------------------------------------------ settings
 
-    /** The delimiter (a copy). */
+    /**
+     * The delimiter (a copy).
+     *
+     * @return a new array each call, so the caller may change it
+     */
     public final byte[] getDelimiter() {
         return delimiter.clone();
     }
@@ -173,6 +195,7 @@ public abstract class ByteLineReceiver extends FrameReceiver {
      * Sets the bytes that end a line, for lines parsed from now on. Best called from
      * {@code connectionMade}: a line already partly buffered is searched with the new delimiter.
      *
+     * @param delimiter one or more bytes; copied
      * @throws IllegalArgumentException if {@code delimiter} is empty
      */
     public final void setDelimiter(byte[] delimiter) {
@@ -184,7 +207,11 @@ public abstract class ByteLineReceiver extends FrameReceiver {
         updateMaxFrameLength();
     }
 
-    /** The longest line accepted, in bytes, without the delimiter. */
+    /**
+     * The longest line accepted, in bytes, without the delimiter.
+     *
+     * @return bytes; {@link #DEFAULT_MAX_LENGTH} unless set
+     */
     public final int getMaxLength() {
         return maxLength;
     }
@@ -192,6 +219,7 @@ public abstract class ByteLineReceiver extends FrameReceiver {
     /**
      * Sets the longest line accepted, in bytes, without the delimiter.
      *
+     * @param maxLength in bytes, without the delimiter
      * @throws IllegalArgumentException if {@code maxLength} is not positive
      */
     public final void setMaxLength(int maxLength) {
@@ -206,7 +234,11 @@ public abstract class ByteLineReceiver extends FrameReceiver {
         setMaxFrameLength((int) Math.min(Integer.MAX_VALUE - 8, (long) maxLength + delimiter.length));
     }
 
-    /** True between {@link #setRawMode()} and {@link #setLineMode}. */
+    /**
+     * True between {@link #setRawMode()} and {@link #setLineMode}.
+     *
+     * @return true while bytes go to {@link #rawDataReceived} instead of being split into lines
+     */
     public final boolean isRawMode() {
         return rawMode;
     }
@@ -231,6 +263,7 @@ public abstract class ByteLineReceiver extends FrameReceiver {
      * {@code rawDataReceived}, {@code extra} must be the buffer it was given, its position at the
      * first byte not consumed; elsewhere (a timer, say) any buffer, parsed at once.
      *
+     * @param extra bytes to parse as lines before the next read; may be empty
      * @throws IllegalStateException if called from {@code lineReceived} with bytes: there is no
      *     place for them before the rest of the current read; split them yourself
      * @throws IllegalArgumentException if called from {@code rawDataReceived} with another buffer

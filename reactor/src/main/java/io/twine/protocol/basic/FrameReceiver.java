@@ -75,6 +75,9 @@ public abstract class FrameReceiver extends Protocol implements Producer {
      * Consumes at most one frame from the bytes between {@code in}'s position and limit, as
      * described above. Called on the loop thread; never while paused or once the transport is
      * closing.
+     *
+     * @param in the bytes not yet consumed, valid only during this call: consume a frame by moving
+     *     the position past it, or leave it to wait for more
      */
     protected abstract void decodeFrame(ByteBuffer in);
 
@@ -90,6 +93,8 @@ public abstract class FrameReceiver extends Protocol implements Producer {
      * {@link ByteLineReceiver}, the {@link IntNStringReceiver}s and {@link NetstringReceiver} do,
      * so that this is never called for them. This is how Twisted's {@code LineReceiver} goes on
      * after a line without a delimiter that is too long.
+     *
+     * @param buffered the bytes waiting, more than the limit
      */
     protected void frameLengthExceeded(int buffered) {
         transport.loseConnection(Reason.limitExceeded(buffered + " bytes received without a complete frame, more than "
@@ -121,7 +126,11 @@ public abstract class FrameReceiver extends Protocol implements Producer {
         decodeWhileReady(held);
     }
 
-    /** Bytes held between reads: the start of an unfinished frame, or frames waiting while paused. */
+    /**
+     * Bytes held between reads: the start of an unfinished frame, or frames waiting while paused.
+     *
+     * @return the byte count held now
+     */
     public final int bufferedBytes() {
         return held.remaining();
     }
@@ -229,14 +238,22 @@ public abstract class FrameReceiver extends Protocol implements Producer {
         }
     }
 
-    /** True between {@link #pauseProducing()} and {@link #resumeProducing()}. */
+    /**
+     * True between {@link #pauseProducing()} and {@link #resumeProducing()}.
+     *
+     * @return true while no frame is decoded
+     */
     public final boolean isPaused() {
         return paused;
     }
 
     // ------------------------------------------------------------------ settings
 
-    /** The most bytes a frame may take while it is being received. */
+    /**
+     * The most bytes a frame may take while it is being received.
+     *
+     * @return bytes
+     */
     public final int getMaxFrameLength() {
         return maxFrameLength;
     }
@@ -244,6 +261,7 @@ public abstract class FrameReceiver extends Protocol implements Producer {
     /**
      * Sets the most bytes a frame may take while it is being received.
      *
+     * @param maxFrameLength in bytes, positive
      * @throws IllegalArgumentException if {@code maxFrameLength} is not positive
      */
     protected final void setMaxFrameLength(int maxFrameLength) {

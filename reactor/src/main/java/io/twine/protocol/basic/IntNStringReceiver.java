@@ -54,6 +54,8 @@ public abstract class IntNStringReceiver extends FrameReceiver {
      * A complete message arrived. {@code message} holds it between its position and limit (its
      * prefix is not included) and is valid only during this call: copy what you keep. Called on
      * the loop thread, never while paused or after the transport started closing.
+     *
+     * @param message the message, in a buffer the receiver or the reactor reuses after this call
      */
     public abstract void stringReceived(ByteBuffer message);
 
@@ -68,6 +70,8 @@ public abstract class IntNStringReceiver extends FrameReceiver {
      * {@code IntNStringReceiver}, which keeps the refused prefix at the head of its buffer, so
      * that every later read calls the hook again for the same message while the buffer grows
      * without bound.
+     *
+     * @param length the length the prefix announced
      */
     public void lengthLimitExceeded(long length) {
         transport.loseConnection(Reason.limitExceeded("message of " + length
@@ -77,6 +81,7 @@ public abstract class IntNStringReceiver extends FrameReceiver {
     /**
      * Sends {@code message}'s bytes after their length prefix.
      *
+     * @param message the bytes to send; copied by the transport
      * @throws IllegalArgumentException if it is longer than {@link #getMaxLength()} (which never
      *     exceeds what the prefix can express): a peer with the same limit would refuse it
      */
@@ -84,14 +89,24 @@ public abstract class IntNStringReceiver extends FrameReceiver {
         sendString(message, 0, message.length);
     }
 
-    /** Sends {@code length} bytes of {@code message} from {@code offset}, after their length prefix. */
+    /**
+     * Sends {@code length} bytes of {@code message} from {@code offset}, after their length prefix.
+     *
+     * @param message holds the bytes to send; copied by the transport
+     * @param offset where they start in {@code message}
+     * @param length how many bytes, which the prefix announces
+     */
     public void sendString(byte[] message, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, message.length);
         writePrefix(length);
         transport.write(message, offset, length);
     }
 
-    /** Sends the bytes between {@code message}'s position and limit, after their length prefix. */
+    /**
+     * Sends the bytes between {@code message}'s position and limit, after their length prefix.
+     *
+     * @param message the bytes to send; copied by the transport
+     */
     public void sendString(ByteBuffer message) {
         writePrefix(message.remaining());
         transport.write(message);
@@ -110,12 +125,20 @@ public abstract class IntNStringReceiver extends FrameReceiver {
 
     // ------------------------------------------------------------------ settings
 
-    /** The size of the length prefix in bytes: 1, 2 or 4. */
+    /**
+     * The size of the length prefix in bytes: 1, 2 or 4.
+     *
+     * @return 1, 2 or 4, fixed by the subclass
+     */
     public final int prefixLength() {
         return prefixLength;
     }
 
-    /** The longest message accepted or sent, in bytes. */
+    /**
+     * The longest message accepted or sent, in bytes.
+     *
+     * @return bytes, without the prefix
+     */
     public final int getMaxLength() {
         return maxLength;
     }
@@ -123,6 +146,7 @@ public abstract class IntNStringReceiver extends FrameReceiver {
     /**
      * Sets the longest message accepted or sent.
      *
+     * @param maxLength in bytes, without the prefix
      * @throws IllegalArgumentException unless {@code 0 <= maxLength <=} what the prefix can express
      *     (and {@code Integer.MAX_VALUE - 8})
      */

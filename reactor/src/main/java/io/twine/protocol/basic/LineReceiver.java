@@ -37,12 +37,20 @@ public abstract class LineReceiver extends ByteLineReceiver {
         this(StandardCharsets.UTF_8);
     }
 
-    /** A line receiver that decodes and encodes {@code charset}. */
+    /**
+     * A line receiver that decodes and encodes {@code charset}.
+     *
+     * @param charset decodes every line received and encodes every line sent
+     */
     public LineReceiver(Charset charset) {
         this.charset = Objects.requireNonNull(charset, "charset");
     }
 
-    /** A complete line arrived, decoded, without its delimiter. Called on the loop thread. */
+    /**
+     * A complete line arrived, decoded, without its delimiter. Called on the loop thread.
+     *
+     * @param line the decoded line; a new string, so it may be kept
+     */
     public abstract void lineReceived(String line);
 
     /** Decodes the line and calls {@link #lineReceived(String)}. */
@@ -51,12 +59,20 @@ public abstract class LineReceiver extends ByteLineReceiver {
         lineReceived(decode(line));
     }
 
-    /** Sends {@code line} encoded with this protocol's charset, then the delimiter. */
+    /**
+     * Sends {@code line} encoded with this protocol's charset, then the delimiter.
+     *
+     * @param line the text of the line, without a delimiter
+     */
     public void sendLine(String line) {
         sendLine(line.getBytes(charset));
     }
 
-    /** The charset lines are decoded and encoded with. */
+    /**
+     * The charset lines are decoded and encoded with.
+     *
+     * @return the charset given at construction
+     */
     public final Charset charset() {
         return charset;
     }

@@ -58,6 +58,7 @@ public abstract class NetstringReceiver extends FrameReceiver {
     /** More digits than this cannot be a length anyone means (10^18 bytes), and would overflow. */
     private static final int MAX_DIGITS = 18;
 
+    /** A receiver for netstrings of at most {@link #DEFAULT_MAX_LENGTH} bytes. */
     protected NetstringReceiver() {
         setMaxLength(DEFAULT_MAX_LENGTH);
     }
@@ -66,6 +67,8 @@ public abstract class NetstringReceiver extends FrameReceiver {
      * A complete message arrived (its comma too). {@code message} holds it between its position
      * and limit and is valid only during this call: copy what you keep. Called on the loop thread,
      * never while paused or after the transport started closing.
+     *
+     * @param message the message, in a buffer the receiver or the reactor reuses after this call
      */
     public abstract void stringReceived(ByteBuffer message);
 
@@ -80,6 +83,8 @@ public abstract class NetstringReceiver extends FrameReceiver {
      * way (a non-digit in the length, no comma) still closes the connection as a broken peer, and
      * so does a length of more than 18 digits. Twisted's {@code NetstringReceiver} has no such
      * hook: a length over its limit is a parse error that always closes the connection.
+     *
+     * @param length the announced length, or its digits read so far
      */
     public void lengthLimitExceeded(long length) {
         transport.loseConnection(Reason.limitExceeded("netstring length of at least " + length
@@ -89,6 +94,7 @@ public abstract class NetstringReceiver extends FrameReceiver {
     /**
      * Sends {@code message} as a netstring.
      *
+     * @param message the bytes to send; copied by the transport
      * @throws IllegalArgumentException if it is longer than {@link #getMaxLength()}: a peer with
      *     the same limit would refuse it
      */
@@ -98,7 +104,11 @@ public abstract class NetstringReceiver extends FrameReceiver {
         transport.write(COMMA_BYTES);
     }
 
-    /** Sends the bytes between {@code message}'s position and limit as a netstring. */
+    /**
+     * Sends the bytes between {@code message}'s position and limit as a netstring.
+     *
+     * @param message the bytes to send; copied by the transport
+     */
     public void sendString(ByteBuffer message) {
         writeLength(message.remaining());
         transport.write(message);
@@ -122,7 +132,11 @@ public abstract class NetstringReceiver extends FrameReceiver {
 
     // ------------------------------------------------------------------ settings
 
-    /** The longest message accepted or sent, in bytes. */
+    /**
+     * The longest message accepted or sent, in bytes.
+     *
+     * @return bytes; {@link #DEFAULT_MAX_LENGTH} unless set
+     */
     public final int getMaxLength() {
         return maxLength;
     }
@@ -130,6 +144,7 @@ public abstract class NetstringReceiver extends FrameReceiver {
     /**
      * Sets the longest message accepted or sent.
      *
+     * @param maxLength in bytes, without the length and punctuation
      * @throws IllegalArgumentException unless {@code 0 <= maxLength <= Integer.MAX_VALUE - 8}
      */
     public final void setMaxLength(int maxLength) {
@@ -141,7 +156,11 @@ public abstract class NetstringReceiver extends FrameReceiver {
         setMaxFrameLength(maxLength + 1);
     }
 
-    /** True once the peer broke the format or a limit; nothing it sends is parsed any more. */
+    /**
+     * True once the peer broke the format or a limit; nothing it sends is parsed any more.
+     *
+     * @return true once the peer is ignored
+     */
     public final boolean isBrokenPeer() {
         return broken;
     }

@@ -29,6 +29,8 @@ public interface BlockingConnection {
      *
      * <p>{@code close()} on it discards what is buffered and what arrives later; reads then throw.
      * It does not close the connection.
+     *
+     * @return the stream, one per connection; only the handler's thread should read it
      */
     InputStream input();
 
@@ -41,13 +43,23 @@ public interface BlockingConnection {
      *
      * <p>{@code close()} on it sends what is buffered and then shuts down the sending side (TCP
      * half-close, Twisted's {@code loseWriteConnection}); reading goes on.
+     *
+     * @return the stream, one per connection; only the handler's thread should write it
      */
     OutputStream output();
 
-    /** The address of the other end. */
+    /**
+     * The address of the other end.
+     *
+     * @return the peer's address, as the transport gives it
+     */
     SocketAddress getPeer();
 
-    /** Our own address. */
+    /**
+     * Our own address.
+     *
+     * @return the local address, as the transport gives it
+     */
     SocketAddress getHost();
 
     /**

@@ -32,6 +32,9 @@ public interface BlockingHandler {
      *
      * <p>Thread: one worker thread, which owns {@code connection}'s streams for the duration of
      * the call.
+     *
+     * @param connection the connection's streams and addresses, for this call only
+     * @throws IOException when reading or writing fails; the connection is then aborted
      */
     void handle(BlockingConnection connection) throws IOException;
 }

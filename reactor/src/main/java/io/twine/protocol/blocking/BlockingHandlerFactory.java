@@ -70,7 +70,12 @@ public class BlockingHandlerFactory extends Factory {
     private int inboundLimit = DEFAULT_INBOUND_LIMIT;
     private int outboundLimit = DEFAULT_OUTBOUND_LIMIT;
 
-    /** Serves connections with {@code handler} on a default pool (see the class comment). */
+    /**
+     * Serves connections with {@code handler} on a default pool (see the class comment).
+     *
+     * @param reactor the loop the connections live on
+     * @param handler called on a worker thread, once per connection; must be thread-safe
+     */
     public BlockingHandlerFactory(Reactor reactor, BlockingHandler handler) {
         this.reactor = Objects.requireNonNull(reactor, "reactor");
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -81,6 +86,10 @@ public class BlockingHandlerFactory extends Factory {
      * Serves connections with {@code handler} on {@code executor}, which the caller owns. If it
      * refuses a task ({@link java.util.concurrent.RejectedExecutionException}), that connection is
      * aborted and the refusal reported.
+     *
+     * @param reactor the loop the connections live on
+     * @param handler called on a worker thread, once per connection; must be thread-safe
+     * @param executor runs one handler call per connection; not shut down by this factory
      */
     public BlockingHandlerFactory(Reactor reactor, BlockingHandler handler, Executor executor) {
         this.reactor = Objects.requireNonNull(reactor, "reactor");
@@ -94,6 +103,9 @@ public class BlockingHandlerFactory extends Factory {
      * ({@link java.util.concurrent.RejectedExecutionException}). Idle threads end after 30
      * seconds. Thread-safe.
      *
+     * @param maxThreads the most handlers running at once
+     * @param maxWaiting the most connections waiting for a thread
+     * @return a new pool; the caller shuts it down
      * @throws IllegalArgumentException if {@code maxThreads < 1} or {@code maxWaiting < 1}
      */
     public static ExecutorService newWorkerPool(int maxThreads, int maxWaiting) {
@@ -150,7 +162,11 @@ public class BlockingHandlerFactory extends Factory {
         return ownPool;
     }
 
-    /** Bytes queued for the handler before reading from the peer pauses. */
+    /**
+     * Bytes queued for the handler before reading from the peer pauses.
+     *
+     * @return bytes
+     */
     public int getInboundLimit() {
         return inboundLimit;
     }
@@ -158,13 +174,18 @@ public class BlockingHandlerFactory extends Factory {
     /**
      * Sets the inbound limit for connections made from now on. Loop thread.
      *
+     * @param bytes the limit, per connection
      * @throws IllegalArgumentException unless {@code 1 <= bytes <= MAX_LIMIT}
      */
     public void setInboundLimit(int bytes) {
         this.inboundLimit = checkLimit("inbound", bytes);
     }
 
-    /** Bytes queued in the transport before a handler's writes wait for the peer. */
+    /**
+     * Bytes queued in the transport before a handler's writes wait for the peer.
+     *
+     * @return bytes
+     */
     public int getOutboundLimit() {
         return outboundLimit;
     }
@@ -172,6 +193,7 @@ public class BlockingHandlerFactory extends Factory {
     /**
      * Sets the outbound limit for connections made from now on. Loop thread.
      *
+     * @param bytes the limit, per connection
      * @throws IllegalArgumentException unless {@code 1 <= bytes <= MAX_LIMIT}
      */
     public void setOutboundLimit(int bytes) {

@@ -38,18 +38,32 @@ public final class ConnectionLimitFactory extends WrappingFactory {
         this.maxConnections = maxConnections;
     }
 
-    /** Bytes sent to each refused peer before its connection is closed (a protocol's "busy" reply); null for none. */
+    /**
+     * Bytes sent to each refused peer before its connection is closed (a protocol's "busy" reply);
+     * null for none.
+     *
+     * @param message the reply; copied, so the caller keeps the array
+     * @return this factory, for chaining
+     */
     public ConnectionLimitFactory setRefusalMessage(byte[] message) {
         this.refusalMessage = message == null ? null : message.clone();
         return this;
     }
 
-    /** The most connections open at once. */
+    /**
+     * The most connections open at once.
+     *
+     * @return the limit given at construction
+     */
     public int maxConnections() {
         return maxConnections;
     }
 
-    /** Connections refused so far because the limit was reached. */
+    /**
+     * Connections refused so far because the limit was reached.
+     *
+     * @return the count, never reset
+     */
     public long refusedCount() {
         return refused;
     }

@@ -53,6 +53,9 @@ public class IdleTimeout {
     /**
      * An idle timeout for {@code transport}, which {@link #timeoutConnection()} aborts with a
      * {@link Reason.Kind#TIMED_OUT} reason. Off until {@link #setTimeout}.
+     *
+     * @param scheduler the loop whose timer measures the idle time
+     * @param transport aborted, on the loop thread, when the timeout fires
      */
     public IdleTimeout(Scheduler scheduler, Transport transport) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -60,7 +63,13 @@ public class IdleTimeout {
         this.onTimeout = null;
     }
 
-    /** An idle timeout that runs {@code onTimeout} instead of closing a transport. Off until {@link #setTimeout}. */
+    /**
+     * An idle timeout that runs {@code onTimeout} instead of closing a transport. Off until
+     * {@link #setTimeout}.
+     *
+     * @param scheduler the loop whose timer measures the idle time
+     * @param onTimeout runs once on the loop thread when the timeout fires
+     */
     public IdleTimeout(Scheduler scheduler, Runnable onTimeout) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.transport = null;
@@ -70,6 +79,7 @@ public class IdleTimeout {
     /**
      * Starts (or restarts, from now) the timeout with {@code period}; null or zero turns it off.
      *
+     * @param period how long without activity before the timeout fires
      * @return the previous period, or null if it was off
      * @throws IllegalArgumentException if {@code period} is negative
      */
@@ -109,12 +119,20 @@ public class IdleTimeout {
         setTimeout(null);
     }
 
-    /** The period, or null when off. It stays set after the timeout has fired. */
+    /**
+     * The period, or null when off. It stays set after the timeout has fired.
+     *
+     * @return the period, or null
+     */
     public final Duration getTimeout() {
         return period;
     }
 
-    /** True while the timeout is on and has not fired. */
+    /**
+     * True while the timeout is on and has not fired.
+     *
+     * @return true if the timeout will fire unless reset
+     */
     public final boolean isPending() {
         return timer != null;
     }

@@ -42,7 +42,11 @@ public final class IdleTimeoutFactory extends WrappingFactory {
         this.timeout = timeout;
     }
 
-    /** The idle period of every connection. */
+    /**
+     * The idle period of every connection.
+     *
+     * @return the period given at construction
+     */
     public Duration timeout() {
         return timeout;
     }

@@ -44,12 +44,21 @@ public class ProtocolWrapper extends Protocol implements Transport, HalfCloseabl
     private boolean counted;
     private boolean wrappedConnected;
 
-    /** A wrapper around {@code wrapped}; it is attached when the transport below calls {@link #makeConnection}. */
+    /**
+     * A wrapper around {@code wrapped}; it is attached when the transport below calls
+     * {@link #makeConnection}.
+     *
+     * @param wrapped the protocol that gets every event this wrapper passes on
+     */
     public ProtocolWrapper(Protocol wrapped) {
         this.wrapped = Objects.requireNonNull(wrapped, "wrapped");
     }
 
-    /** The protocol inside this wrapper. */
+    /**
+     * The protocol inside this wrapper.
+     *
+     * @return the wrapped protocol, never null
+     */
     public final Protocol wrappedProtocol() {
         return wrapped;
     }

@@ -36,31 +36,58 @@ public final class ThrottlingFactory extends WrappingFactory {
     private ByteRateBudget readBudget;
     private ByteRateBudget writeBudget;
 
-    /** A factory that throttles the connections of {@code wrapped}, with no limit set yet. */
+    /**
+     * A factory that throttles the connections of {@code wrapped}, with no limit set yet.
+     *
+     * @param scheduler the loop whose timers pause and resume the connections
+     * @param wrapped builds the protocols; its connections are the ones throttled
+     */
     public ThrottlingFactory(Scheduler scheduler, Factory wrapped) {
         super(wrapped);
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }
 
-    /** Bytes per second that all connections together may read; 0 for no limit. Returns this. */
+    /**
+     * Bytes per second that all connections together may read; 0 for no limit. Returns this.
+     *
+     * @param bytesPerSecond the combined read rate
+     * @return this factory, for chaining
+     */
     public ThrottlingFactory setReadLimit(long bytesPerSecond) {
         readBudget = budget(bytesPerSecond, this::throttleAll);
         return this;
     }
 
-    /** Bytes per second that all connections together may write; 0 for no limit. Returns this. */
+    /**
+     * Bytes per second that all connections together may write; 0 for no limit. Returns this.
+     *
+     * @param bytesPerSecond the combined write rate
+     * @return this factory, for chaining
+     */
     public ThrottlingFactory setWriteLimit(long bytesPerSecond) {
         writeBudget = budget(bytesPerSecond, this::throttleAll);
         return this;
     }
 
-    /** Bytes per second that each connection may read; 0 for no limit. For connections made from now on. Returns this. */
+    /**
+     * Bytes per second that each connection may read; 0 for no limit. For connections made from now
+     * on. Returns this.
+     *
+     * @param bytesPerSecond the read rate of one connection
+     * @return this factory, for chaining
+     */
     public ThrottlingFactory setConnectionReadLimit(long bytesPerSecond) {
         connectionReadLimit = checkLimit(bytesPerSecond);
         return this;
     }
 
-    /** Bytes per second that each connection may write; 0 for no limit. For connections made from now on. Returns this. */
+    /**
+     * Bytes per second that each connection may write; 0 for no limit. For connections made from
+     * now on. Returns this.
+     *
+     * @param bytesPerSecond the write rate of one connection
+     * @return this factory, for chaining
+     */
     public ThrottlingFactory setConnectionWriteLimit(long bytesPerSecond) {
         connectionWriteLimit = checkLimit(bytesPerSecond);
         return this;

@@ -26,17 +26,29 @@ public class WrappingFactory extends ClientFactory {
     private final Factory wrapped;
     private int openConnections;
 
-    /** A factory that wraps each protocol {@code wrapped} builds. */
+    /**
+     * A factory that wraps each protocol {@code wrapped} builds.
+     *
+     * @param wrapped builds the protocols to wrap
+     */
     public WrappingFactory(Factory wrapped) {
         this.wrapped = Objects.requireNonNull(wrapped, "wrapped");
     }
 
-    /** The factory whose protocols are wrapped. */
+    /**
+     * The factory whose protocols are wrapped.
+     *
+     * @return the factory given at construction
+     */
     public final Factory wrappedFactory() {
         return wrapped;
     }
 
-    /** Connections made through this factory whose {@code connectionLost} has not run yet. */
+    /**
+     * Connections made through this factory whose {@code connectionLost} has not run yet.
+     *
+     * @return the count, on the loop thread
+     */
     public final int openConnections() {
         return openConnections;
     }
@@ -53,7 +65,12 @@ public class WrappingFactory extends ClientFactory {
         return wrapper;
     }
 
-    /** The wrapper for one new connection's protocol; the default passes everything through. */
+    /**
+     * The wrapper for one new connection's protocol; the default passes everything through.
+     *
+     * @param inner the protocol {@code wrappedFactory()} built
+     * @return a new wrapper around {@code inner}
+     */
     protected ProtocolWrapper wrapProtocol(Protocol inner) {
         return new ProtocolWrapper(inner);
     }

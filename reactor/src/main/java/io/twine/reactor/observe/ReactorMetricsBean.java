@@ -44,7 +44,11 @@ public final class ReactorMetricsBean implements ReactorMetricsMXBean {
     private volatile LoopMetrics last;
     private volatile long lastTakenNanos;
 
-    /** A bean for {@code reactor}, not registered; see {@link #register}. */
+    /**
+     * A bean for {@code reactor}, not registered; see {@link #register}.
+     *
+     * @param reactor the loop whose metrics the bean reads, through {@code callFromThread}
+     */
     public ReactorMetricsBean(Reactor reactor) {
         this.reactor = reactor;
     }
@@ -54,6 +58,8 @@ public final class ReactorMetricsBean implements ReactorMetricsMXBean {
      * {@code io.twine:type=Reactor,name=NAME}, and unregisters it when the reactor stops.
      * Loop-only (or before {@code run()}).
      *
+     * @param reactor the loop whose metrics the bean reads
+     * @param name the value of the object name's {@code name} key, which quotes it
      * @return the name it was registered under
      * @throws IllegalStateException if the name is taken or JMX refuses it
      */
@@ -77,7 +83,11 @@ public final class ReactorMetricsBean implements ReactorMetricsMXBean {
         }
     }
 
-    /** A snapshot at most {@value #FRESH_FOR_MILLIS} ms old (or older if the loop does not answer). */
+    /**
+     * A snapshot at most {@value #FRESH_FOR_MILLIS} ms old (or older if the loop does not answer).
+     *
+     * @return the snapshot; cached, so a JMX console reading every attribute asks the loop once
+     */
     public LoopMetrics snapshot() {
         if (reactor.isInLoopThread()) {
             return remember(reactor.metrics());

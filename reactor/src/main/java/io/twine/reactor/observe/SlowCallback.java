@@ -20,7 +20,18 @@ import java.util.Objects;
 public record SlowCallback(CallbackKind kind, String callback, String protocolClass, String connection,
         long durationNanos, long thresholdNanos) {
 
-    /** Checks that no component is null. */
+    /**
+     * Checks that no component is null.
+     *
+     * @param kind where the callback came from
+     * @param callback what ran, for example {@code "read"} (a ready key's operations) or the
+     *     timer's task
+     * @param protocolClass the class of the user code that ran: a connection's protocol, a
+     *     listener's factory, or a timer's or task's class
+     * @param connection the connection or port it ran for, or {@code ""} for a timer or task
+     * @param durationNanos how long it ran
+     * @param thresholdNanos the threshold it crossed
+     */
     public SlowCallback {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(callback, "callback");
@@ -28,7 +39,11 @@ public record SlowCallback(CallbackKind kind, String callback, String protocolCl
         Objects.requireNonNull(connection, "connection");
     }
 
-    /** The warning debug mode logs, one line naming the callback, its protocol and connection. */
+    /**
+     * The warning debug mode logs, one line naming the callback, its protocol and connection.
+     *
+     * @return the message, without a trailing newline
+     */
     public String message() {
         return "slow callback: " + callback + " of " + protocolClass
                 + (connection.isEmpty() ? "" : " on " + connection)
@@ -39,6 +54,9 @@ public record SlowCallback(CallbackKind kind, String callback, String protocolCl
     /**
      * A short name for the operations of a ready key: {@code "read"}, {@code "accept"},
      * {@code "write"}, {@code "connect"}, or several joined with {@code "+"}.
+     *
+     * @param readyOps {@code SelectionKey.OP_*} bits
+     * @return the names, or {@code "none"} for 0
      */
     public static String operations(int readyOps) {
         StringBuilder names = new StringBuilder();

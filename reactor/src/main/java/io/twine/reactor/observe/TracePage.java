@@ -42,14 +42,27 @@ public final class TracePage {
 
     private TracePage() {}
 
-    /** Writes the page for {@code trace} to {@code file} (UTF-8), replacing it. */
+    /**
+     * Writes the page for {@code trace} to {@code file} (UTF-8), replacing it.
+     *
+     * @param trace the recorded iterations, from {@code Reactor.trace()}
+     * @param title the page's heading
+     * @param file where to write; created or replaced
+     * @throws IOException if the file cannot be written
+     */
     public static void write(LoopTrace trace, String title, Path file) throws IOException {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             out.write(render(trace, title));
         }
     }
 
-    /** The page for {@code trace}, headed {@code title}. */
+    /**
+     * The page for {@code trace}, headed {@code title}.
+     *
+     * @param trace the recorded iterations, from {@code Reactor.trace()}
+     * @param title the page's heading
+     * @return a self-contained HTML page
+     */
     public static String render(LoopTrace trace, String title) {
         return new Drawing(trace, title).page();
     }

@@ -21,7 +21,11 @@ public enum WakeReason {
         this.description = description;
     }
 
-    /** A few words for a trace page. */
+    /**
+     * A few words for a trace page.
+     *
+     * @return the words, lower case
+     */
     public String description() {
         return description;
     }

@@ -28,6 +28,14 @@ public final class ChunkPool {
     private long inUse;
     private long budget = Long.MAX_VALUE;
 
+    /**
+     * A pool of direct chunks of {@code chunkSize} bytes, keeping at most {@code maxPooled} free
+     * ones for reuse. One per loop, used on its thread only.
+     *
+     * @param chunkSize the capacity of every chunk, at least 64 bytes
+     * @param maxPooled free chunks kept; chunks given back beyond it are left to the garbage
+     *     collector
+     */
     public ChunkPool(int chunkSize, int maxPooled) {
         if (chunkSize < 64) {
             throw new IllegalArgumentException("chunk size must be at least 64 bytes, got " + chunkSize);
@@ -37,7 +45,11 @@ public final class ChunkPool {
         this.free = new ArrayDeque<>(maxPooled);
     }
 
-    /** The capacity of every chunk. */
+    /**
+     * The capacity of every chunk.
+     *
+     * @return bytes, fixed at construction
+     */
     public int chunkSize() {
         return chunkSize;
     }
@@ -45,6 +57,8 @@ public final class ChunkPool {
     /**
      * A cleared chunk: position 0, limit 0 (empty and ready to be appended to); or null when the
      * JVM could not allocate one (its direct memory is used up).
+     *
+     * @return a chunk the caller owns until it gives it back; or null
      */
     public ByteBuffer take() {
         ByteBuffer chunk = free.pollFirst();
@@ -62,7 +76,11 @@ public final class ChunkPool {
         return chunk;
     }
 
-    /** Gives a chunk back; the caller must not touch it afterwards. */
+    /**
+     * Gives a chunk back; the caller must not touch it afterwards.
+     *
+     * @param chunk a chunk from {@link #take()}; the pool owns it again
+     */
     public void give(ByteBuffer chunk) {
         inUse--;
         if (free.size() < maxPooled) {
@@ -71,7 +89,11 @@ public final class ChunkPool {
         }
     }
 
-    /** Chunks taken and not yet given back: zero when every transport has drained or closed. */
+    /**
+     * Chunks taken and not yet given back: zero when every transport has drained or closed.
+     *
+     * @return the count of chunks out
+     */
     public long inUse() {
         return inUse;
     }
@@ -79,22 +101,36 @@ public final class ChunkPool {
     /**
      * An array for one gathering write to fill with chunks, shared by every transport of the
      * loop: a flush runs start to end without another flush in between.
+     *
+     * @return the loop's scratch array; fill it and clear it within one flush
      */
     public ByteBuffer[] gatherScratch() {
         return gatherScratch;
     }
 
-    /** Bytes in the chunks taken and not yet given back. */
+    /**
+     * Bytes in the chunks taken and not yet given back.
+     *
+     * @return bytes, counting each chunk's whole capacity
+     */
     public long bytesInUse() {
         return inUse * chunkSize;
     }
 
-    /** The bytes in use that all transports together should stay under; unbounded by default. */
+    /**
+     * The bytes in use that all transports together should stay under; unbounded by default.
+     *
+     * @return bytes; {@code Long.MAX_VALUE} until set
+     */
     public long budget() {
         return budget;
     }
 
-    /** Sets {@link #budget()}; a positive number of bytes. */
+    /**
+     * Sets {@link #budget()}; a positive number of bytes.
+     *
+     * @param bytes the new budget
+     */
     public void setBudget(long bytes) {
         if (bytes <= 0) {
             throw new IllegalArgumentException("the outbound memory budget must be positive, got " + bytes);
@@ -102,12 +138,21 @@ public final class ChunkPool {
         this.budget = bytes;
     }
 
-    /** True when queueing {@code length} more bytes in new chunks would pass the budget. */
+    /**
+     * True when queueing {@code length} more bytes in new chunks would pass the budget.
+     *
+     * @param length the bytes about to be queued
+     * @return true if the caller should refuse them (or close the connection) rather than allocate
+     */
     public boolean wouldExceedBudget(long length) {
         return bytesInUse() + length > budget;
     }
 
-    /** Free chunks held for reuse. */
+    /**
+     * Free chunks held for reuse.
+     *
+     * @return the count of free chunks
+     */
     public int pooled() {
         return free.size();
     }

@@ -12,6 +12,8 @@ public interface ClosesOnFailure {
      * One of this object's callbacks threw {@code error}, which is already reported: close now
      * (a TCP connection with an error reason; a UDP port, whose protocol errors never close it,
      * only when the failure is its own).
+     *
+     * @param error what the callback threw, for the close's reason
      */
     void failed(Throwable error);
 }

@@ -28,6 +28,12 @@ public final class Failures {
     /** Set by any thread ({@code Reactor.setErrorReporter}), read by the loop: volatile. */
     private volatile ErrorReporter reporter;
 
+    /**
+     * The failure rule of one loop, reporting to {@code reporter} until {@link #setReporter}
+     * replaces it.
+     *
+     * @param reporter where reports go
+     */
     public Failures(ErrorReporter reporter) {
         this.reporter = Objects.requireNonNull(reporter, "reporter");
     }
@@ -36,12 +42,19 @@ public final class Failures {
      * True for what must end the loop: a {@link VirtualMachineError} (out of memory, internal
      * error), except a {@link StackOverflowError}, which unwinds the user code that caused it and
      * leaves the loop's own stack intact.
+     *
+     * @param error what a callback threw
+     * @return true if the loop must stop rather than report it and go on
      */
     public static boolean isFatal(Throwable error) {
         return error instanceof VirtualMachineError && !(error instanceof StackOverflowError);
     }
 
-    /** Rethrows {@code error} if it {@linkplain #isFatal is fatal}; returns otherwise. */
+    /**
+     * Rethrows {@code error} if it {@linkplain #isFatal is fatal}; returns otherwise.
+     *
+     * @param error what a callback threw
+     */
     public static void rethrowIfFatal(Throwable error) {
         if (isFatal(error)) {
             throw (VirtualMachineError) error;
@@ -54,6 +67,8 @@ public final class Failures {
      * first needed on a rare path (an error, a close, a back-off) while the process is out of
      * descriptors would fail with a {@link NoClassDefFoundError}, and fail again at every later
      * use. The reactor and the transports call this for those classes before the loop runs.
+     *
+     * @param classes the classes to load and initialise
      */
     public static void preload(Class<?>... classes) {
         for (Class<?> type : classes) {
@@ -65,7 +80,11 @@ public final class Failures {
         }
     }
 
-    /** Where reports go from now on. Any thread. */
+    /**
+     * Where reports go from now on. Any thread.
+     *
+     * @param newReporter the reporter, called on the loop thread
+     */
     public void setReporter(ErrorReporter newReporter) {
         this.reporter = Objects.requireNonNull(newReporter, "reporter");
     }
@@ -93,6 +112,11 @@ public final class Failures {
      * The rule, for a callback the caller ran itself because it takes arguments (a read handed to
      * {@code dataReceived}): the hot path would otherwise allocate a {@code Runnable} per event.
      * Call it from the {@code catch (Throwable)} around the callback and do nothing else there.
+     *
+     * @param error what the callback threw; rethrown if fatal
+     * @param name what ran, for the report: {@code "dataReceived"}
+     * @param owner what it belongs to, named in the report after "of"; may be null
+     * @param closes what to close; null when a failure closes nothing
      */
     public void failed(Throwable error, String name, Object owner, ClosesOnFailure closes) {
         rethrowIfFatal(error);
@@ -107,7 +131,14 @@ public final class Failures {
         }
     }
 
-    /** Reports {@code error} as {@code name} (of {@code owner}); never throws anything but a fatal error. */
+    /**
+     * Reports {@code error} as {@code name} (of {@code owner}); never throws anything but a fatal
+     * error.
+     *
+     * @param name what ran, for the report
+     * @param owner what it belongs to, named in the report after "of"; may be null
+     * @param error what it threw; rethrown if fatal
+     */
     public void report(String name, Object owner, Throwable error) {
         try {
             // The context is built in here, so that an owner whose toString throws is covered too.

@@ -11,6 +11,8 @@ public interface IoHandler extends ClosesOnFailure {
     /**
      * The channel is ready for {@code readyOps} (a mask of {@code SelectionKey.OP_*}). The loop
      * has checked the key is still valid just before the call.
+     *
+     * @param readyOps the ready operations, never 0
      */
     void ready(int readyOps);
 

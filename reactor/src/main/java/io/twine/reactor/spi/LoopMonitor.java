@@ -104,14 +104,24 @@ public final class LoopMonitor {
         loopThread = null;
     }
 
-    /** The loop is about to select with {@code timeoutMillis} (-1 now, 0 until woken): the previous iteration ends. */
+    /**
+     * The loop is about to select with {@code timeoutMillis} (-1 now, 0 until woken): the previous
+     * iteration ends.
+     *
+     * @param timeoutMillis the select's timeout
+     */
     public void selectStarting(long timeoutMillis) {
         long now = System.nanoTime();
         finishIteration(now);
         openIteration(now, timeoutMillis);
     }
 
-    /** Select has returned, with {@code selected} keys dispatched, for {@code reason}. */
+    /**
+     * Select has returned, with {@code selected} keys dispatched, for {@code reason}.
+     *
+     * @param selected how many keys were ready
+     * @param reason why select returned
+     */
     public void selectReturned(int selected, WakeReason reason) {
         if (waitEnded == 0) {
             waitEnded = System.nanoTime();
@@ -124,6 +134,8 @@ public final class LoopMonitor {
     /**
      * A channel's interest set changed to {@code interestOps} (a mask of {@code SelectionKey.OP_*})
      * during the callback in progress; a trace shows it with that callback.
+     *
+     * @param interestOps the new interest set
      */
     public void interestChanged(int interestOps) {
         if (timing) {
@@ -137,6 +149,7 @@ public final class LoopMonitor {
      *
      * @param source the handler, transport or task, named in traces and warnings
      * @param readyOps for {@link CallbackKind#IO}, the key's ready operations; 0 otherwise
+     * @param kind where the callback came from
      */
     public void callbackStarting(CallbackKind kind, Object source, int readyOps) {
         if (waitEnded == 0) {
@@ -248,7 +261,11 @@ public final class LoopMonitor {
 
     // ------------------------------------------------------------------ the transports' side
 
-    /** A connection was made: accepted by a listener ({@code inbound}) or connected by a connector. */
+    /**
+     * A connection was made: accepted by a listener ({@code inbound}) or connected by a connector.
+     *
+     * @param inbound true if accepted, false if connected
+     */
     public void connectionOpened(boolean inbound) {
         if (inbound) {
             connectionsAccepted++;
@@ -272,6 +289,9 @@ public final class LoopMonitor {
      * {@code out} bytes.
      *
      * @param connection the transport, for its label in traces and recordings
+     * @param reason why it closed, counted by kind
+     * @param in bytes read over its life
+     * @param out bytes written over its life
      */
     public void connectionClosed(Object connection, Reason reason, long in, long out) {
         closedByKind[reason.kind().ordinal()]++;
@@ -283,13 +303,21 @@ public final class LoopMonitor {
         }
     }
 
-    /** {@code n} bytes arrived (a read, or a datagram). */
+    /**
+     * {@code n} bytes arrived (a read, or a datagram).
+     *
+     * @param n the byte count
+     */
     public void bytesRead(long n) {
         bytesIn += n;
         callbackBytesIn += n;
     }
 
-    /** {@code n} bytes left (a write, or a datagram). */
+    /**
+     * {@code n} bytes left (a write, or a datagram).
+     *
+     * @param n the byte count
+     */
     public void bytesWritten(long n) {
         bytesOut += n;
         callbackBytesOut += n;
@@ -316,17 +344,29 @@ public final class LoopMonitor {
 
     // ------------------------------------------------------------------ settings and snapshots
 
-    /** Debug mode: slow-callback warnings and thread checks. Off unless {@code -Dtwine.debug=true}. */
+    /**
+     * Debug mode: slow-callback warnings and thread checks. Off unless {@code -Dtwine.debug=true}.
+     *
+     * @param on true to time callbacks and check threads
+     */
     public void setDebug(boolean on) {
         debug = on;
     }
 
-    /** True in debug mode. */
+    /**
+     * True in debug mode.
+     *
+     * @return true if callbacks are timed and threads checked
+     */
     public boolean isDebug() {
         return debug;
     }
 
-    /** How long one callback may run before it counts as slow. */
+    /**
+     * How long one callback may run before it counts as slow.
+     *
+     * @param threshold a callback running at least this long is slow
+     */
     public void setSlowCallbackThreshold(Duration threshold) {
         if (threshold.isNegative() || threshold.isZero()) {
             throw new IllegalArgumentException("the slow-callback threshold must be positive, got " + threshold);
@@ -334,17 +374,31 @@ public final class LoopMonitor {
         slowThresholdNanos = threshold.toNanos();
     }
 
-    /** The slow-callback threshold. */
+    /**
+     * The slow-callback threshold.
+     *
+     * @return the threshold; 100 ms unless set
+     */
     public Duration slowCallbackThreshold() {
         return Duration.ofNanos(slowThresholdNanos);
     }
 
-    /** Who hears of slow callbacks in debug mode; the default logs a warning through {@link System.Logger}. */
+    /**
+     * Who hears of slow callbacks in debug mode; the default logs a warning through
+     * {@link System.Logger}.
+     *
+     * @param listener called on the loop thread, once per slow callback
+     */
     public void setSlowCallbackListener(Consumer<SlowCallback> listener) {
         slowCallbackListener = Objects.requireNonNull(listener, "listener");
     }
 
-    /** Starts recording the last {@code iterations} iterations, from the next one on, replacing any trace. */
+    /**
+     * Starts recording the last {@code iterations} iterations, from the next one on, replacing any
+     * trace.
+     *
+     * @param iterations the ring's size
+     */
     public void startTracing(int iterations) {
         trace = new TraceRecorder(iterations);
     }
@@ -354,12 +408,20 @@ public final class LoopMonitor {
         trace = null;
     }
 
-    /** True while tracing. */
+    /**
+     * True while tracing.
+     *
+     * @return true between {@link #startTracing} and the end of the loop
+     */
     public boolean isTracing() {
         return trace != null;
     }
 
-    /** The recorded iterations, or null when not tracing. */
+    /**
+     * The recorded iterations, or null when not tracing.
+     *
+     * @return a snapshot, the iteration in progress included as far as it got
+     */
     public LoopTrace traceSnapshot() {
         if (trace == null) {
             return null;
@@ -378,7 +440,12 @@ public final class LoopMonitor {
         return !iterationOpen || waitEnded == 0 ? 0 : now - waitEnded;
     }
 
-    /** The counters now, the iteration in progress included as far as it got; see {@link LoopMetrics}. */
+    /**
+     * The counters now, the iteration in progress included as far as it got; see
+     * {@link LoopMetrics}.
+     *
+     * @return a new snapshot
+     */
     public LoopMetrics metrics() {
         long now = System.nanoTime();
         long busyNow = openBusy(now);

@@ -18,10 +18,27 @@ import java.net.SocketAddress;
  */
 public interface TcpDriver {
 
-    /** Opens a listening port on {@code loop}. */
+    /**
+     * Opens a listening port on {@code loop}.
+     *
+     * @param loop the loop the port and its connections live on
+     * @param address the local address; port 0 picks a free one
+     * @param factory builds one protocol per accepted connection
+     * @param options socket options and limits
+     * @return the port, listening
+     * @throws IOException if the address cannot be bound
+     */
     ListeningPort listen(TransportLoop loop, SocketAddress address, Factory factory, TcpOptions options)
             throws IOException;
 
-    /** Starts a connection attempt on {@code loop}. */
+    /**
+     * Starts a connection attempt on {@code loop}.
+     *
+     * @param loop the loop the connection lives on
+     * @param address the peer
+     * @param factory builds the protocol once connected, and hears of failure
+     * @param options socket options, limits and the connect timeout
+     * @return the attempt, started
+     */
     Connector connect(TransportLoop loop, SocketAddress address, ClientFactory factory, TcpOptions options);
 }

@@ -16,16 +16,30 @@ import java.nio.channels.SelectableChannel;
  */
 public interface TransportLoop extends Scheduler {
 
-    /** The loop's public face, for what a transport does like any other code (errors, threads). */
+    /**
+     * The loop's public face, for what a transport does like any other code (errors, threads).
+     *
+     * @return the loop as user code sees it
+     */
     EventLoop eventLoop();
 
-    /** Registers {@code channel} (already non-blocking) with the loop's selector. */
+    /**
+     * Registers {@code channel} (already non-blocking) with the loop's selector.
+     *
+     * @param channel the channel to watch
+     * @param interestOps the first interest set, a mask of {@code SelectionKey.OP_*}
+     * @param handler gets the channel's readiness on the loop thread
+     * @return the registration, which also survives a selector rebuild
+     * @throws ClosedChannelException if the channel is already closed
+     */
     Registration register(SelectableChannel channel, int interestOps, IoHandler handler)
             throws ClosedChannelException;
 
     /**
      * Has {@code work} run once, just before the loop next selects: after the callback in
      * progress has returned, and never inside another callback.
+     *
+     * @param work runs once, on the loop thread
      */
     void runBeforeNextSelect(BeforeNextSelect work);
 
@@ -33,24 +47,51 @@ public interface TransportLoop extends Scheduler {
      * The loop's one read buffer, shared by every transport: a protocol sees it only for the
      * duration of one {@code dataReceived} call. The loop owns it; a transport fills it and hands
      * it on within one readiness event.
+     *
+     * @return the buffer, owned by the loop; the caller gives it back by returning from the event
      */
     ByteBuffer readBuffer();
 
-    /** The loop's pool of outbound chunks. */
+    /**
+     * The loop's pool of outbound chunks.
+     *
+     * @return the pool, used on the loop thread only
+     */
     ChunkPool chunkPool();
 
-    /** Where transports report bytes, connections and loop-only calls. */
+    /**
+     * Where transports report bytes, connections and loop-only calls.
+     *
+     * @return the loop's monitor
+     */
     LoopMonitor monitor();
 
-    /** Something to close when the loop stops. If it is stopping already, it is told at once. */
+    /**
+     * Something to close when the loop stops. If it is stopping already, it is told at once.
+     *
+     * @param participant closed by the loop's stop, within the grace period
+     */
     void track(ShutdownParticipant participant);
 
-    /** {@code participant} has closed. */
+    /**
+     * {@code participant} has closed.
+     *
+     * @param participant no longer to be closed by the stop
+     */
     void untrack(ShutdownParticipant participant);
 
-    /** Reports an error through the loop's error reporter; never throws. */
+    /**
+     * Reports an error through the loop's error reporter; never throws.
+     *
+     * @param context what was running, named first in the report
+     * @param error the failure
+     */
     void reportError(String context, Throwable error);
 
-    /** The failure rule every callback of this loop goes through (report, close what it belongs to). */
+    /**
+     * The failure rule every callback of this loop goes through (report, close what it belongs to).
+     *
+     * @return the loop's failure rule
+     */
     Failures failures();
 }

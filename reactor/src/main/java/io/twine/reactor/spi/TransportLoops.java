@@ -28,6 +28,7 @@ public final class TransportLoops {
     /**
      * Called once, by {@link Reactor}'s class initialiser, with the way to its instances' loops.
      *
+     * @param reactorLoops gives each reactor's transport loop
      * @throws IllegalCallerException for any other caller, or a second call
      */
     public static void install(Function<Reactor, TransportLoop> reactorLoops) {
@@ -40,6 +41,8 @@ public final class TransportLoops {
     /**
      * The transport loop of {@code reactor}.
      *
+     * @param reactor a {@link Reactor}
+     * @return its transport loop
      * @throws IllegalCallerException if the caller is not transport code
      * @throws IllegalArgumentException if {@code reactor} is not a {@link Reactor} (a fake event
      *     loop has no selector to plug into)

@@ -16,7 +16,16 @@ import java.net.SocketAddress;
  */
 public interface UdpDriver {
 
-    /** Opens a UDP port on {@code loop}. */
+    /**
+     * Opens a UDP port on {@code loop}.
+     *
+     * @param loop the loop the port lives on
+     * @param address the local address; port 0 picks a free one
+     * @param protocol receives every datagram on the loop thread
+     * @param options socket options and the send queue's size
+     * @return the port, bound
+     * @throws IOException if the address cannot be bound
+     */
     DatagramTransport listen(TransportLoop loop, SocketAddress address, DatagramProtocol protocol, UdpOptions options)
             throws IOException;
 }

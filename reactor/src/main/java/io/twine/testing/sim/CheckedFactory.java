@@ -36,7 +36,14 @@ public final class CheckedFactory extends WrappingFactory {
     private long bytesReceived;
     private long bytesWritten;
 
-    /** Watches the protocols {@code wrapped} builds in {@code simulation}; {@code name} appears in failures. */
+    /**
+     * Watches the protocols {@code wrapped} builds in {@code simulation}; {@code name} appears in
+     * failures.
+     *
+     * @param simulation the run whose failures it reports
+     * @param name names this factory in failure messages
+     * @param wrapped builds the protocols, which it wraps to watch
+     */
     public CheckedFactory(Simulation simulation, String name, Factory wrapped) {
         super(wrapped);
         this.simulation = Objects.requireNonNull(simulation, "simulation");
@@ -44,22 +51,38 @@ public final class CheckedFactory extends WrappingFactory {
         simulation.eventually(name + ": every protocol made got connectionLost exactly once", () -> made == lost);
     }
 
-    /** How many of its protocols were made. */
+    /**
+     * How many of its protocols were made.
+     *
+     * @return the count since the run began
+     */
     public long connectionsMade() {
         return made;
     }
 
-    /** How many of its protocols got connectionLost. */
+    /**
+     * How many of its protocols got connectionLost.
+     *
+     * @return the count since the run began
+     */
     public long connectionsLost() {
         return lost;
     }
 
-    /** Bytes given to its protocols' {@code dataReceived}, all together. */
+    /**
+     * Bytes given to its protocols' {@code dataReceived}, all together.
+     *
+     * @return bytes since the run began
+     */
     public long bytesReceived() {
         return bytesReceived;
     }
 
-    /** Bytes its protocols asked to write while their transport was connected, all together. */
+    /**
+     * Bytes its protocols asked to write while their transport was connected, all together.
+     *
+     * @return bytes since the run began
+     */
     public long bytesWritten() {
         return bytesWritten;
     }

@@ -38,17 +38,31 @@ public final class EventLog {
         ring[(int) (count++ % KEPT)] = line;
     }
 
-    /** How many lines were logged. */
+    /**
+     * How many lines were logged.
+     *
+     * @return the count since the simulation began
+     */
     public long size() {
         return count;
     }
 
-    /** The hash of every line so far, in hex: equal for runs that did the same things in the same order. */
+    /**
+     * The hash of every line so far, in hex: equal for runs that did the same things in the same
+     * order.
+     *
+     * @return 16 hex digits
+     */
     public String hash() {
         return String.format("%016x", hash);
     }
 
-    /** The last {@code n} lines (at most {@value #KEPT}), oldest first. */
+    /**
+     * The last {@code n} lines (at most {@value #KEPT}), oldest first.
+     *
+     * @param n how many lines
+     * @return a new list of at most {@code n} lines
+     */
     public List<String> lastLines(int n) {
         int available = (int) Math.min(Math.min(n, KEPT), count);
         List<String> lines = new ArrayList<>(available);
@@ -58,7 +72,12 @@ public final class EventLog {
         return lines;
     }
 
-    /** The last {@code n} lines, one per line, for a failure message. */
+    /**
+     * The last {@code n} lines, one per line, for a failure message.
+     *
+     * @param n how many lines
+     * @return the lines, each indented and ended by a newline
+     */
     public String tail(int n) {
         StringBuilder text = new StringBuilder();
         for (String line : lastLines(n)) {

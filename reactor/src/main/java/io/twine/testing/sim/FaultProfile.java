@@ -118,14 +118,26 @@ public final class FaultProfile {
                 reorderProbability, reorderDelay, maxDatagramSize);
     }
 
-    /** This profile's timing, splitting and buffers with no failure at all: nothing refused, timed out, reset or lost. */
+    /**
+     * This profile's timing, splitting and buffers with no failure at all: nothing refused, timed
+     * out, reset or lost.
+     *
+     * @return a copy without failures
+     */
     public FaultProfile withoutFailures() {
         return copy(minLatency, maxLatency, jitter, minBandwidth, maxBandwidth, splitReadProbability,
                 minKernelBuffer, maxKernelBuffer, splitWriteProbability, stallProbability, maxStall, 0, 0, 0,
                 resetWindow, 0, duplicateProbability, reorderProbability, reorderDelay, Math.max(maxDatagramSize, 65_507));
     }
 
-    /** One-way latency drawn per link in {@code [min, max]}, plus up to {@code jitter} per segment. */
+    /**
+     * One-way latency drawn per link in {@code [min, max]}, plus up to {@code jitter} per segment.
+     *
+     * @param min the shortest latency
+     * @param max the longest latency
+     * @param jitter the most added to one segment
+     * @return a copy with that latency
+     */
     public FaultProfile withLatency(Duration min, Duration max, Duration jitter) {
         requireOrdered(min, max, "latency");
         return copy(min, max, nonNegative(jitter, "jitter"), minBandwidth, maxBandwidth, splitReadProbability,
@@ -134,7 +146,13 @@ public final class FaultProfile {
                 reorderProbability, reorderDelay, maxDatagramSize);
     }
 
-    /** Bytes per second drawn per link in {@code [min, max]}; 0 and 0 for unlimited. */
+    /**
+     * Bytes per second drawn per link in {@code [min, max]}; 0 and 0 for unlimited.
+     *
+     * @param min the lowest rate, bytes per second
+     * @param max the highest rate, bytes per second
+     * @return a copy with that bandwidth
+     */
     public FaultProfile withBandwidth(long min, long max) {
         if (min < 0 || max < min) {
             throw new IllegalArgumentException("need 0 <= min <= max, got " + min + " and " + max);
@@ -145,7 +163,13 @@ public final class FaultProfile {
                 maxDatagramSize);
     }
 
-    /** Each direction's window (bytes sent and not yet read) drawn in {@code [min, max]}. */
+    /**
+     * Each direction's window (bytes sent and not yet read) drawn in {@code [min, max]}.
+     *
+     * @param min the smallest window, in bytes; 1 makes every write partial
+     * @param max the largest window, in bytes
+     * @return a copy with those windows
+     */
     public FaultProfile withKernelBuffer(int min, int max) {
         if (min < 1 || max < min) {
             throw new IllegalArgumentException("need 1 <= min <= max, got " + min + " and " + max);
@@ -156,7 +180,13 @@ public final class FaultProfile {
                 maxDatagramSize);
     }
 
-    /** How often a read is cut short and a write takes only part of the room. */
+    /**
+     * How often a read is cut short and a write takes only part of the room.
+     *
+     * @param readProbability chance, 0 to 1, that a read gets fewer bytes than are there
+     * @param writeProbability chance, 0 to 1, that a write takes less than there is room for
+     * @return a copy with those splits
+     */
     public FaultProfile withSplits(double readProbability, double writeProbability) {
         return copy(minLatency, maxLatency, jitter, minBandwidth, maxBandwidth, probability(readProbability),
                 minKernelBuffer, maxKernelBuffer, probability(writeProbability), stallProbability, maxStall,
@@ -164,7 +194,13 @@ public final class FaultProfile {
                 duplicateProbability, reorderProbability, reorderDelay, maxDatagramSize);
     }
 
-    /** How often a receiver stops reading, and for how long at most. */
+    /**
+     * How often a receiver stops reading, and for how long at most.
+     *
+     * @param probability chance, 0 to 1, that a receiver stalls
+     * @param max the longest stall
+     * @return a copy with those stalls
+     */
     public FaultProfile withStalls(double probability, Duration max) {
         return copy(minLatency, maxLatency, jitter, minBandwidth, maxBandwidth, splitReadProbability,
                 minKernelBuffer, maxKernelBuffer, splitWriteProbability, probability(probability), nonNegative(max, "stall"),
@@ -172,7 +208,16 @@ public final class FaultProfile {
                 duplicateProbability, reorderProbability, reorderDelay, maxDatagramSize);
     }
 
-    /** How often a connect is refused or times out, and a connection is reset within {@code resetWindow}. */
+    /**
+     * How often a connect is refused or times out, and a connection is reset within
+     * {@code resetWindow}.
+     *
+     * @param refuse chance, 0 to 1, that a connect is refused
+     * @param connectTimeout chance, 0 to 1, that a connect's SYN is lost and it times out
+     * @param reset chance, 0 to 1, that a connection is reset
+     * @param resetWindow how soon after it is made a connection may be reset
+     * @return a copy with those failures
+     */
     public FaultProfile withConnectionFailures(double refuse, double connectTimeout, double reset, Duration resetWindow) {
         if (resetWindow.isNegative() || resetWindow.isZero()) {
             throw new IllegalArgumentException("the reset window must be positive, got " + resetWindow);
@@ -183,7 +228,17 @@ public final class FaultProfile {
                 reorderProbability, reorderDelay, maxDatagramSize);
     }
 
-    /** What happens to datagrams: lost, duplicated, reordered (delayed by up to {@code reorderDelay}), cut to {@code maxSize}. */
+    /**
+     * What happens to datagrams: lost, duplicated, reordered (delayed by up to
+     * {@code reorderDelay}), cut to {@code maxSize}.
+     *
+     * @param loss chance, 0 to 1, that a datagram is lost
+     * @param duplicate chance, 0 to 1, that a datagram arrives twice
+     * @param reorder chance, 0 to 1, that a datagram is held back
+     * @param reorderDelay the longest a datagram is held back
+     * @param maxSize the largest datagram delivered whole; longer ones are cut
+     * @return a copy with those faults
+     */
     public FaultProfile withDatagramFaults(double loss, double duplicate, double reorder, Duration reorderDelay, int maxSize) {
         if (maxSize < 0) {
             throw new IllegalArgumentException("the datagram size limit must not be negative, got " + maxSize);

@@ -56,6 +56,9 @@ public final class SimNetwork {
      * Takes {@code host} off the network for {@code duration}: every open connection to or from it
      * is reset now, and connects to or from it are refused until the outage ends. Its listeners
      * stay; they take connections again afterwards.
+     *
+     * @param host the host to cut off
+     * @param duration of virtual time
      */
     public void outage(SimulatedReactor host, Duration duration) {
         long until = simulation.now() + duration.toNanos();
@@ -73,6 +76,8 @@ public final class SimNetwork {
      * whose program hangs, or one that vanished without a FIN or a reset (a half-open
      * connection). Its windows fill, so the other ends' writes queue up, their producers are
      * paused, and only their own limits (a write-buffer cap, an idle timeout) end it.
+     *
+     * @param host the host that stops reading
      */
     public void stopReading(SimulatedReactor host) {
         notReading.add(host);
@@ -83,7 +88,11 @@ public final class SimNetwork {
         return !notReading.contains(host);
     }
 
-    /** How many connections were established (each counted once, not once per end). */
+    /**
+     * How many connections were established (each counted once, not once per end).
+     *
+     * @return the count since the simulation began
+     */
     public int connectionsMade() {
         int made = 0;
         for (SimConnection connection : connections) {
@@ -94,7 +103,12 @@ public final class SimNetwork {
         return made;
     }
 
-    /** How many made connections ended with a reason of {@code kind}, counting each end. */
+    /**
+     * How many made connections ended with a reason of {@code kind}, counting each end.
+     *
+     * @param kind the reason kind
+     * @return the count of ends
+     */
     public int endsWith(Reason.Kind kind) {
         int count = 0;
         for (SimConnection connection : connections) {

@@ -66,32 +66,56 @@ public final class SimulatedReactor implements EventLoop {
         }
     }
 
-    /** The host's name, which every host's resolver knows. */
+    /**
+     * The host's name, which every host's resolver knows.
+     *
+     * @return the name given to {@link Simulation#host}
+     */
     public String name() {
         return name;
     }
 
-    /** The host's address, 10.0.0.N. */
+    /**
+     * The host's address, 10.0.0.N.
+     *
+     * @return the address, unique in the simulation
+     */
     public InetAddress address() {
         return address;
     }
 
-    /** The simulation this host belongs to. */
+    /**
+     * The simulation this host belongs to.
+     *
+     * @return the simulation
+     */
     public Simulation simulation() {
         return simulation;
     }
 
-    /** True once {@link #stop()} has run the whole shutdown. */
+    /**
+     * True once {@link #stop()} has run the whole shutdown.
+     *
+     * @return true after the stop's last phase
+     */
     public boolean hasStopped() {
         return stopped;
     }
 
-    /** How many of this host's timers ran. */
+    /**
+     * How many of this host's timers ran.
+     *
+     * @return the count since the host was made
+     */
     public long timersRun() {
         return timersRun;
     }
 
-    /** How long a stop lets connections flush before aborting them (default 5 s of virtual time). */
+    /**
+     * How long a stop lets connections flush before aborting them (default 5 s of virtual time).
+     *
+     * @param grace virtual time
+     */
     public void setShutdownGracePeriod(Duration grace) {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("the grace period must not be negative, got " + grace);

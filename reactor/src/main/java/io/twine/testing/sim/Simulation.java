@@ -65,12 +65,21 @@ public final class Simulation {
     private long now;
     private long steps;
 
-    /** A simulation with {@code seed} on a network without faults. */
+    /**
+     * A simulation with {@code seed} on a network without faults.
+     *
+     * @param seed decides every choice of the run
+     */
     public Simulation(long seed) {
         this(seed, FaultProfile.NONE);
     }
 
-    /** A simulation with {@code seed} on a network that behaves as {@code faults} says. */
+    /**
+     * A simulation with {@code seed} on a network that behaves as {@code faults} says.
+     *
+     * @param seed decides every choice of the run
+     * @param faults what the network does wrong, and how often
+     */
     public Simulation(long seed, FaultProfile faults) {
         this.seed = seed;
         this.faults = Objects.requireNonNull(faults, "faults");
@@ -79,12 +88,20 @@ public final class Simulation {
         log.add(0, "-", "simulation seed " + seed + " " + faults);
     }
 
-    /** The seed every choice of this run comes from. */
+    /**
+     * The seed every choice of this run comes from.
+     *
+     * @return the seed given at construction
+     */
     public long seed() {
         return seed;
     }
 
-    /** The network's behaviour. */
+    /**
+     * The network's behaviour.
+     *
+     * @return the profile given at construction
+     */
     public FaultProfile faults() {
         return faults;
     }
@@ -92,22 +109,36 @@ public final class Simulation {
     /**
      * The run's one source of choice. Code under test that needs randomness (a back-off's jitter)
      * should draw from it, so that the seed decides that too.
+     *
+     * @return the same generator for the whole run; use it on the simulation's thread
      */
     public RandomGenerator random() {
         return random;
     }
 
-    /** The virtual time in nanoseconds since the simulation began. */
+    /**
+     * The virtual time in nanoseconds since the simulation began.
+     *
+     * @return virtual nanoseconds, starting at 0
+     */
     public long now() {
         return now;
     }
 
-    /** What happened so far. */
+    /**
+     * What happened so far.
+     *
+     * @return the log, which grows as the run goes on
+     */
     public EventLog log() {
         return log;
     }
 
-    /** The network between the hosts: outages and the connections it carried. */
+    /**
+     * The network between the hosts: outages and the connections it carried.
+     *
+     * @return the network
+     */
     public SimNetwork network() {
         return network;
     }
@@ -116,6 +147,9 @@ public final class Simulation {
      * The host called {@code name}, made on first use with the next address of 10.0.0.0/24 (the
      * first host is 10.0.0.1). Its name resolves to that address on every host's resolver;
      * {@code localhost} and 127.0.0.1 are the host itself.
+     *
+     * @param name the host's name, which also resolves
+     * @return the host, the same one for every call with that name
      */
     public SimulatedReactor host(String name) {
         Objects.requireNonNull(name, "name");
@@ -137,12 +171,20 @@ public final class Simulation {
         return host;
     }
 
-    /** Every host, in the order they were made. */
+    /**
+     * Every host, in the order they were made.
+     *
+     * @return a copy of the list
+     */
     public List<SimulatedReactor> hosts() {
         return List.copyOf(hosts.values());
     }
 
-    /** What the failure rule reported so far: callbacks that threw. */
+    /**
+     * What the failure rule reported so far: callbacks that threw.
+     *
+     * @return a copy of the list
+     */
     public List<ReportedError> errors() {
         return List.copyOf(errors);
     }
@@ -150,12 +192,20 @@ public final class Simulation {
     /**
      * Checks {@code holds} after every step from now on; when it is false the run fails at once,
      * naming {@code name}, with the events that led there.
+     *
+     * @param name names the invariant in the failure
+     * @param holds the invariant, called on the simulation's thread
      */
     public void always(String name, BooleanSupplier holds) {
         always.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(holds, "holds"));
     }
 
-    /** Checks {@code holds} when {@link #finish()} has run everything down. */
+    /**
+     * Checks {@code holds} when {@link #finish()} has run everything down.
+     *
+     * @param name names the property in the failure
+     * @param holds the property, called once at the end
+     */
     public void eventually(String name, BooleanSupplier holds) {
         eventually.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(holds, "holds"));
     }
@@ -194,6 +244,7 @@ public final class Simulation {
     /**
      * Runs until no event is pending or {@code limit} of virtual time has passed, whichever is first.
      *
+     * @param limit virtual time
      * @return true if it stopped because nothing was pending
      */
     public boolean runUntilIdle(Duration limit) {
@@ -210,7 +261,12 @@ public final class Simulation {
         return idle;
     }
 
-    /** Runs every event due in the next {@code duration} of virtual time, and leaves the clock at its end. */
+    /**
+     * Runs every event due in the next {@code duration} of virtual time, and leaves the clock at
+     * its end.
+     *
+     * @param duration virtual time
+     */
     public void runFor(Duration duration) {
         long deadline = deadline(duration);
         while (events.nextDueTime() <= deadline || !fromOtherThreads.isEmpty()) {
@@ -225,6 +281,8 @@ public final class Simulation {
      * Runs until {@code done} is true, checked after every step, or {@code limit} of virtual time
      * has passed.
      *
+     * @param done the condition
+     * @param limit virtual time
      * @return whether {@code done} became true
      */
     public boolean runUntil(BooleanSupplier done, Duration limit) {

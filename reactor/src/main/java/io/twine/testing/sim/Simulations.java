@@ -37,6 +37,7 @@ public final class Simulations {
      * The seeds to run, as the class comment says.
      *
      * @param defaultCount how many fixed seeds (1, 2, ...) to run when no property is set
+     * @return the seeds, in the order to run them
      */
     public static long[] seeds(int defaultCount) {
         String one = System.getProperty(SEED_PROPERTY);
@@ -63,6 +64,9 @@ public final class Simulations {
      * Runs {@code scenario} once per seed of {@link #seeds(int)}, each on a new simulation with
      * {@code faults}.
      *
+     * @param defaultCount how many fixed seeds to run when no property is set
+     * @param faults the profile of every run
+     * @param scenario builds and checks one run, on the calling thread
      * @return how many seeds ran
      * @throws SimulationFailure for the first seed that failed: its message has the seed, the
      *     command that replays it, what failed and the run's last events; the cause is what the

@@ -58,6 +58,9 @@ public final class ClientEndpoint {
     /**
      * Reads an endpoint string. Thread: any.
      *
+     * @param description such as {@code tcp:host=example.com:port=80} or
+     * {@code     unix:path=/run/app.sock}
+     * @return the parsed endpoint, not yet connected
      * @throws IllegalArgumentException naming the field at fault and what was expected
      */
     public static ClientEndpoint parse(String description) {
@@ -89,37 +92,67 @@ public final class ClientEndpoint {
         }
     }
 
-    /** A Unix endpoint's socket file; null for TCP. */
+    /**
+     * A Unix endpoint's socket file; null for TCP.
+     *
+     * @return the path, or null
+     */
     public Path path() {
         return path;
     }
 
-    /** The host name or address literal, as written; null for a Unix endpoint. */
+    /**
+     * The host name or address literal, as written; null for a Unix endpoint.
+     *
+     * @return the host, or null
+     */
     public String host() {
         return host;
     }
 
-    /** True for a {@code tls:} endpoint. */
+    /**
+     * True for a {@code tls:} endpoint.
+     *
+     * @return true if the connection speaks TLS as a client
+     */
     public boolean isTls() {
         return tls;
     }
 
-    /** A tls endpoint's CA certificates file; null for the JDK's trust store (and for other endpoints). */
+    /**
+     * A tls endpoint's CA certificates file; null for the JDK's trust store (and for other
+     * endpoints).
+     *
+     * @return the file, or null
+     */
     public Path trustRoots() {
         return trustRoots;
     }
 
-    /** The TCP port; 0 for a Unix endpoint. */
+    /**
+     * The TCP port; 0 for a Unix endpoint.
+     *
+     * @return the port, or 0
+     */
     public int port() {
         return port;
     }
 
-    /** The local address a TCP connect binds to (Twisted's {@code bindAddress}), or null for the kernel's choice. */
+    /**
+     * The local address a TCP connect binds to (Twisted's {@code bindAddress}), or null for the
+     * kernel's choice.
+     *
+     * @return the address, or null
+     */
     public InetAddress bindAddress() {
         return bindAddress;
     }
 
-    /** How long the whole attempt may take, name resolution included. */
+    /**
+     * How long the whole attempt may take, name resolution included.
+     *
+     * @return the timeout; 30 seconds unless the string gives one
+     */
     public Duration timeout() {
         return timeout;
     }
@@ -142,6 +175,10 @@ public final class ClientEndpoint {
      * {@code stopFactory} run around each attempt.
      *
      * <p>Thread-safe.
+     *
+     * @param reactor the loop the connection lives on
+     * @param factory builds the protocol, on the loop thread
+     * @return completed on the loop thread with the connected protocol, or with the failure
      */
     public CompletableFuture<Protocol> connect(EventLoop reactor, Factory factory) {
         Objects.requireNonNull(reactor, "reactor");

@@ -29,18 +29,39 @@ public final class Endpoints {
 
     private Endpoints() {}
 
-    /** Listens with {@code factory} on a {@code tcp:} or {@code tcp6:} endpoint. */
+    /**
+     * Listens with {@code factory} on a {@code tcp:} or {@code tcp6:} endpoint.
+     *
+     * @param reactor the loop the port lives on
+     * @param description the server endpoint string, see {@link ServerEndpoint}
+     * @param factory builds one protocol per connection, on the loop thread
+     * @return completed on the loop thread with the listening port, or with the bind failure
+     */
     public static CompletableFuture<ListeningPort> server(EventLoop reactor, String description, Factory factory) {
         return ServerEndpoint.parse(description).listen(reactor, factory);
     }
 
-    /** Opens a {@code udp:} endpoint for {@code protocol}. */
+    /**
+     * Opens a {@code udp:} endpoint for {@code protocol}.
+     *
+     * @param reactor the loop the port lives on
+     * @param description the server endpoint string, see {@link ServerEndpoint}
+     * @param protocol receives every datagram on the loop thread
+     * @return completed on the loop thread with the bound port, or with the bind failure
+     */
     public static CompletableFuture<DatagramTransport> server(EventLoop reactor, String description,
             DatagramProtocol protocol) {
         return ServerEndpoint.parse(description).listen(reactor, protocol);
     }
 
-    /** Connects to a {@code tcp:} endpoint; the future gets the connected protocol. */
+    /**
+     * Connects to a {@code tcp:} endpoint; the future gets the connected protocol.
+     *
+     * @param reactor the loop the connection lives on
+     * @param description the client endpoint string, see {@link ClientEndpoint}
+     * @param factory builds the protocol, on the loop thread
+     * @return completed on the loop thread with the connected protocol, or with the failure
+     */
     public static CompletableFuture<Protocol> client(EventLoop reactor, String description, Factory factory) {
         return ClientEndpoint.parse(description).connect(reactor, factory);
     }

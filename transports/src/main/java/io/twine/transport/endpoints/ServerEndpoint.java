@@ -44,7 +44,16 @@ public final class ServerEndpoint {
 
     /** The transports a server endpoint can name. */
     public enum Type {
-        TCP("tcp"), TCP6("tcp6"), UDP("udp"), UNIX("unix"), SSL("ssl");
+        /** {@code tcp:}, a TCP listener on IPv4. */
+        TCP("tcp"),
+        /** {@code tcp6:}, a TCP listener on IPv6. */
+        TCP6("tcp6"),
+        /** {@code udp:}, a UDP port. */
+        UDP("udp"),
+        /** {@code unix:}, a Unix domain socket listener. */
+        UNIX("unix"),
+        /** {@code ssl:}, a TLS listener over TCP, with a key and certificate chain from PEM files. */
+        SSL("ssl");
 
         private final String prefix;
 
@@ -52,7 +61,11 @@ public final class ServerEndpoint {
             this.prefix = prefix;
         }
 
-        /** The type as written at the start of an endpoint string. */
+        /**
+         * The type as written at the start of an endpoint string.
+         *
+         * @return the prefix, without the colon
+         */
         public String prefix() {
             return prefix;
         }
@@ -95,6 +108,8 @@ public final class ServerEndpoint {
     /**
      * Reads an endpoint string. Thread: any.
      *
+     * @param description such as {@code tcp:8080} or {@code unix:/run/app.sock:mode=660}
+     * @return the parsed endpoint, not yet listening
      * @throws IllegalArgumentException naming the field at fault and what was expected
      */
     public static ServerEndpoint parse(String description) {
@@ -154,41 +169,71 @@ public final class ServerEndpoint {
         return IpLiterals.parse(literal);
     }
 
+    /** {@return the kind of transport this endpoint listens with} */
     public Type type() {
         return type;
     }
 
-    /** A Unix endpoint's socket file; null for the others. */
+    /**
+     * A Unix endpoint's socket file; null for the others.
+     *
+     * @return the path, or null
+     */
     public Path path() {
         return path;
     }
 
-    /** A Unix endpoint's options (mode, lock file, backlog); null for the others. */
+    /**
+     * A Unix endpoint's options (mode, lock file, backlog); null for the others.
+     *
+     * @return the options, or null
+     */
     public UnixOptions unixOptions() {
         return unixOptions;
     }
 
-    /** An ssl endpoint's private key file (PKCS#8 PEM); null for the others. */
+    /**
+     * An ssl endpoint's private key file (PKCS#8 PEM); null for the others.
+     *
+     * @return the file, or null
+     */
     public Path privateKey() {
         return privateKey;
     }
 
-    /** An ssl endpoint's certificate chain file (PEM, its own certificate first); null for the others. */
+    /**
+     * An ssl endpoint's certificate chain file (PEM, its own certificate first); null for the
+     * others.
+     *
+     * @return the file, or null
+     */
     public Path certificateChain() {
         return certificateChain;
     }
 
-    /** The port; 0 asks for any free port (and for a Unix endpoint, which has none). */
+    /**
+     * The port; 0 asks for any free port (and for a Unix endpoint, which has none).
+     *
+     * @return the port, or 0
+     */
     public int port() {
         return port;
     }
 
-    /** The address to bind: a wildcard for every interface; null for a Unix endpoint. */
+    /**
+     * The address to bind: a wildcard for every interface; null for a Unix endpoint.
+     *
+     * @return the address, or null
+     */
     public InetAddress interfaceAddress() {
         return interfaceAddress;
     }
 
-    /** The listen backlog of a TCP endpoint (0 for the system default); 0 for UDP. */
+    /**
+     * The listen backlog of a TCP endpoint (0 for the system default); 0 for UDP.
+     *
+     * @return the backlog: 50 unless the string gives one; 0 for UDP
+     */
     public int backlog() {
         return backlog;
     }
@@ -196,6 +241,7 @@ public final class ServerEndpoint {
     /**
      * The socket address this endpoint binds.
      *
+     * @return the interface address and port
      * @throws IllegalStateException for a Unix endpoint, which binds {@link #path()}
      */
     public InetSocketAddress address() {
@@ -210,6 +256,9 @@ public final class ServerEndpoint {
      * the loop thread (at once if called there, else through {@code callFromThread}), and the
      * future completes there, with the port or with the bind failure.
      *
+     * @param reactor the loop the port lives on
+     * @param factory builds one protocol per connection, on the loop thread
+     * @return completed on the loop thread with the listening port, or with the bind failure
      * @throws IllegalArgumentException if this is a UDP endpoint
      */
     public CompletableFuture<ListeningPort> listen(EventLoop reactor, Factory factory) {
@@ -233,6 +282,9 @@ public final class ServerEndpoint {
      * Opens this UDP endpoint for {@code protocol}, on the loop thread like
      * {@link #listen(EventLoop, Factory)}.
      *
+     * @param reactor the loop the port lives on
+     * @param protocol receives every datagram on the loop thread
+     * @return completed on the loop thread with the bound port, or with the bind failure
      * @throws IllegalArgumentException if this is a TCP endpoint
      */
     public CompletableFuture<DatagramTransport> listen(EventLoop reactor, DatagramProtocol protocol) {

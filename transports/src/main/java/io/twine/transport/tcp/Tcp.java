@@ -25,7 +25,15 @@ public final class Tcp {
 
     private Tcp() {}
 
-    /** Listens with {@link TcpOptions#defaults()}. */
+    /**
+     * Listens with {@link TcpOptions#defaults()}.
+     *
+     * @param reactor the loop the port and its connections live on
+     * @param address the local address; port 0 picks a free one
+     * @param factory builds one protocol per accepted connection, on the loop thread
+     * @return the listening port
+     * @throws IOException if the address cannot be bound; the message names it
+     */
     public static ListeningPort listen(EventLoop reactor, SocketAddress address, Factory factory) throws IOException {
         return listen(reactor, address, factory, TcpOptions.defaults());
     }
@@ -35,6 +43,11 @@ public final class Tcp {
      * {@link ListeningPort#getHost()} then reports) and accepts connections, each with a protocol
      * from {@code factory}. The factory's {@code startFactory} runs before this returns.
      *
+     * @param reactor the loop the port and its connections live on
+     * @param address the local address
+     * @param factory builds one protocol per accepted connection, on the loop thread
+     * @param options socket options and limits for the port and its connections
+     * @return the listening port; {@code stopListening} closes it
      * @throws IOException if the address cannot be bound; the message names it
      */
     public static ListeningPort listen(EventLoop reactor, SocketAddress address, Factory factory, TcpOptions options)
@@ -46,7 +59,14 @@ public final class Tcp {
         return reactor.listenTcp(address, factory, options);
     }
 
-    /** Connects with {@link TcpOptions#defaults()}: a 30 second connect timeout. */
+    /**
+     * Connects with {@link TcpOptions#defaults()}: a 30 second connect timeout.
+     *
+     * @param reactor the loop the connection lives on
+     * @param address the server, already resolved ({@code ClientEndpoint} resolves host names)
+     * @param factory builds the protocol once connected and hears of failure, on the loop thread
+     * @return the attempt, to cancel or repeat it
+     */
     public static Connector connect(EventLoop reactor, SocketAddress address, ClientFactory factory) {
         return connect(reactor, address, factory, TcpOptions.defaults());
     }
@@ -56,6 +76,12 @@ public final class Tcp {
      * refusal, an unreachable address or the connect timeout reach
      * {@link ClientFactory#clientConnectionFailed} with the cause, from the loop, and never as an
      * exception from this method.
+     *
+     * @param reactor the loop the connection lives on
+     * @param address the server, already resolved ({@code ClientEndpoint} resolves host names)
+     * @param factory builds the protocol once connected and hears of failure, on the loop thread
+     * @param options socket options, limits and the connect timeout
+     * @return the attempt, to cancel or repeat it
      */
     public static Connector connect(EventLoop reactor, SocketAddress address, ClientFactory factory, TcpOptions options) {
         Objects.requireNonNull(reactor, "reactor");

@@ -51,9 +51,18 @@ public final class TcpGroup {
 
     /** How a group's connections are spread over its loops. */
     public enum Balancing {
-        REUSE_PORT, ROUND_ROBIN, FEWEST_CONNECTIONS;
+        /** Every loop listens on the address itself and the kernel picks the loop ({@code SO_REUSEPORT}). */
+        REUSE_PORT,
+        /** Loop 0 accepts and hands connections to the loops in turn. */
+        ROUND_ROBIN,
+        /** Loop 0 accepts and hands each connection to the least loaded loop. */
+        FEWEST_CONNECTIONS;
 
-        /** {@code REUSE_PORT} where the kernel balances it (Linux), else {@code FEWEST_CONNECTIONS}. */
+        /**
+         * {@code REUSE_PORT} where the kernel balances it (Linux), else {@code FEWEST_CONNECTIONS}.
+         *
+         * @return the balancing for this platform
+         */
         public static Balancing platformDefault() {
             return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
                     ? REUSE_PORT : FEWEST_CONNECTIONS;
@@ -64,7 +73,15 @@ public final class TcpGroup {
 
     private TcpGroup() {}
 
-    /** Listens with {@link TcpOptions#defaults()} and {@link Balancing#platformDefault()}. */
+    /**
+     * Listens with {@link TcpOptions#defaults()} and {@link Balancing#platformDefault()}.
+     *
+     * @param group the loops to listen from
+     * @param address the local address; port 0 picks one free port for all loops
+     * @param factoryPerLoop asked once per loop, on the calling thread
+     * @return one port for the whole group; {@code stopListening} closes every loop's listener
+     * @throws IOException if the address cannot be bound
+     */
     public static ListeningPort listen(ReactorGroup group, SocketAddress address, Supplier<? extends Factory> factoryPerLoop)
             throws IOException {
         return listen(group, address, factoryPerLoop, TcpOptions.defaults(), Balancing.platformDefault());
@@ -75,6 +92,12 @@ public final class TcpGroup {
      * once per loop, in loop order, on the calling thread; each factory is then used on its loop
      * only. Port 0 picks one free port for the whole group, which {@code getHost()} reports.
      *
+     * @param group the loops to listen from
+     * @param address the local address
+     * @param factoryPerLoop asked once per loop, on the calling thread
+     * @param options socket options and limits for every loop's listener and connections
+     * @param balancing how connections are spread over the loops
+     * @return one port for the whole group; {@code stopListening} closes every loop's listener
      * @throws IOException if the address cannot be bound (no loop is left listening then)
      */
     public static ListeningPort listen(ReactorGroup group, SocketAddress address,

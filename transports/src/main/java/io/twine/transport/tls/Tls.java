@@ -27,7 +27,14 @@ public final class Tls {
 
     private Tls() {}
 
-    /** Wraps {@code factory} so that every connection it serves speaks TLS as a server. */
+    /**
+     * Wraps {@code factory} so that every connection it serves speaks TLS as a server.
+     *
+     * @param reactor the loop the connections live on
+     * @param options server options: key, certificates, versions
+     * @param factory builds the protocol that reads and writes plaintext
+     * @return a factory to listen with
+     */
     public static Factory server(EventLoop reactor, TlsOptions options, Factory factory) {
         return server(TlsLoop.of(reactor), options, factory);
     }
@@ -44,6 +51,12 @@ public final class Tls {
      * the name the server's certificate must carry (unless the options skip verification), sent with
      * SNI. A handshake that fails reaches {@link ClientFactory#clientConnectionFailed}, as a refused
      * connect would.
+     *
+     * @param reactor the loop the connections live on
+     * @param options client options: trust roots, versions
+     * @param serverHostName the server's name, checked and sent with SNI
+     * @param factory builds the protocol that reads and writes plaintext
+     * @return a client factory to connect with
      */
     public static ClientFactory client(EventLoop reactor, TlsOptions options, String serverHostName, Factory factory) {
         return client(TlsLoop.of(reactor), options, serverHostName, factory);
@@ -64,6 +77,8 @@ public final class Tls {
      * {@link javax.net.ssl.SSLException} carrying the reason if the connection ended before. This
      * is how {@code Endpoints.client} hands back the protocol of a {@code tls:} endpoint.
      *
+     * @param layer the protocol a TLS factory built
+     * @return completed on the loop thread once the handshake has finished, or failed
      * @throws IllegalArgumentException if {@code layer} is not such a protocol
      */
     public static CompletableFuture<Protocol> whenConnected(Protocol layer) {
@@ -81,6 +96,9 @@ public final class Tls {
      * callbacks.
      *
      * @param serverHostName for client options, the name to verify and send with SNI; ignored for server options
+     * @param reactor the loop the connection lives on
+     * @param protocol the protocol whose connection switches to TLS
+     * @param options client or server options, which decide the side this end takes
      * @return the protocol's new transport
      * @throws IllegalArgumentException if the protocol's transport cannot hand its connection over
      *     (it is not a {@link SwitchableTransport}, as TCP's and the test kit's are)

@@ -76,48 +76,88 @@ public final class TlsOptions {
         this.handshakeTimeout = builder.handshakeTimeout;
     }
 
-    /** A server with the certificate chain (its own certificate first) and PKCS#8 key of two PEM files. */
+    /**
+     * A server with the certificate chain (its own certificate first) and PKCS#8 key of two PEM
+     * files.
+     *
+     * @param certificateChainPem the chain, its own certificate first
+     * @param privateKeyPem the PKCS#8 key
+     * @return a builder for server options
+     */
     public static Builder server(Path certificateChainPem, Path privateKeyPem) {
         Builder builder = new Builder(false);
         builder.certificate(LocalCertificates.DEFAULT_ALIAS, certificateChainPem, privateKeyPem);
         return builder;
     }
 
-    /** A server with the first key entry of a PKCS#12 file. */
+    /**
+     * A server with the first key entry of a PKCS#12 file.
+     *
+     * @param pkcs12 the key store file
+     * @param password the store's password; the caller may clear the array once this returns
+     * @return a builder for server options
+     */
     public static Builder serverFromPkcs12(Path pkcs12, char[] password) {
         Builder builder = new Builder(false);
         builder.pkcs12(pkcs12, password);
         return builder;
     }
 
-    /** A server, or a client, from a ready {@link SSLContext}: its key and trust managers are used as they are. */
+    /**
+     * A server, or a client, from a ready {@link SSLContext}: its key and trust managers are used
+     * as they are.
+     *
+     * @param context the context to use as it is
+     * @param client true for a client's options, false for a server's
+     * @return a builder
+     */
     public static Builder fromContext(SSLContext context, boolean client) {
         Builder builder = new Builder(client);
         builder.context = Objects.requireNonNull(context, "context");
         return builder;
     }
 
-    /** A client that trusts the JDK's trust store unless {@link Builder#trustRoots} says otherwise. */
+    /**
+     * A client that trusts the JDK's trust store unless {@link Builder#trustRoots} says otherwise.
+     *
+     * @return a builder for client options
+     */
     public static Builder client() {
         return new Builder(true);
     }
 
-    /** True for a client's options. */
+    /**
+     * True for a client's options.
+     *
+     * @return true for a client, false for a server
+     */
     public boolean isClient() {
         return client;
     }
 
-    /** The handshake timeout. */
+    /**
+     * The handshake timeout.
+     *
+     * @return the timeout; 10 seconds unless set
+     */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
     }
 
-    /** The protocols offered with ALPN, in preference order; empty if none. */
+    /**
+     * The protocols offered with ALPN, in preference order; empty if none.
+     *
+     * @return an unmodifiable list
+     */
     public List<String> applicationProtocols() {
         return List.of(applicationProtocols);
     }
 
-    /** True unless {@link Builder#insecureSkipCertificateVerification()} was called. */
+    /**
+     * True unless {@link Builder#insecureSkipCertificateVerification()} was called.
+     *
+     * @return true if the peer's certificate is checked
+     */
     public boolean verifiesPeer() {
         return verifyPeer;
     }
@@ -209,6 +249,11 @@ public final class TlsOptions {
         /**
          * Server: a different certificate for clients that ask for {@code hostName} with SNI
          * (others get the default one).
+         *
+         * @param hostName the name clients ask for
+         * @param certificateChainPem that name's chain, its own certificate first
+         * @param privateKeyPem that name's PKCS#8 key
+         * @return this builder
          */
         public Builder serverName(String hostName, Path certificateChainPem, Path privateKeyPem) {
             requireServer("serverName");
@@ -217,7 +262,13 @@ public final class TlsOptions {
             return this;
         }
 
-        /** Client: the certificate (and PKCS#8 key) this client shows a server that asks for one. */
+        /**
+         * Client: the certificate (and PKCS#8 key) this client shows a server that asks for one.
+         *
+         * @param certificateChainPem the client's chain, its own certificate first
+         * @param privateKeyPem the client's PKCS#8 key
+         * @return this builder
+         */
         public Builder clientCertificate(Path certificateChainPem, Path privateKeyPem) {
             if (!client) {
                 throw new IllegalStateException("clientCertificate is for client options");
@@ -229,6 +280,9 @@ public final class TlsOptions {
         /**
          * Trusts only the CA certificates of this PEM file instead of the JDK's trust store: a
          * client checks servers against them, a server checks client certificates.
+         *
+         * @param caCertificatesPem one or more CA certificates
+         * @return this builder
          */
         public Builder trustRoots(Path caCertificatesPem) {
             try {
@@ -239,7 +293,12 @@ public final class TlsOptions {
             return this;
         }
 
-        /** Server: whether to ask for a client certificate (default {@link ClientAuth#NONE}). */
+        /**
+         * Server: whether to ask for a client certificate (default {@link ClientAuth#NONE}).
+         *
+         * @param clientAuth none, wanted or required
+         * @return this builder
+         */
         public Builder clientAuth(ClientAuth clientAuth) {
             requireServer("clientAuth");
             this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
@@ -249,13 +308,22 @@ public final class TlsOptions {
         /**
          * ALPN: a client offers these protocols in this order; a server picks the first of its own
          * list that the client offered. The result is {@link TlsTransport#applicationProtocol()}.
+         *
+         * @param protocols ALPN names, such as {@code "h2"}
+         * @return this builder
          */
         public Builder applicationProtocols(String... protocols) {
             this.applicationProtocols = List.of(protocols);
             return this;
         }
 
-        /** The protocol versions allowed, for instance {@code "TLSv1.3"} alone; default TLS 1.3 and 1.2. */
+        /**
+         * The protocol versions allowed, for instance {@code "TLSv1.3"} alone; default TLS 1.3 and
+         * 1.2.
+         *
+         * @param versions the JDK's names of the versions
+         * @return this builder
+         */
         public Builder protocols(String... versions) {
             if (versions.length == 0) {
                 throw new IllegalArgumentException("at least one protocol version is needed");
@@ -264,7 +332,12 @@ public final class TlsOptions {
             return this;
         }
 
-        /** How long a handshake may take before the connection is closed with a timed-out reason. */
+        /**
+         * How long a handshake may take before the connection is closed with a timed-out reason.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
         public Builder handshakeTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
             if (timeout.isZero() || timeout.isNegative()) {
@@ -278,6 +351,8 @@ public final class TlsOptions {
          * Client: accept ANY certificate for ANY host name. The connection is encrypted but not
          * authenticated, so anyone on the path can read and change it. For tests against
          * throw-away certificates only.
+         *
+         * @return this builder
          */
         public Builder insecureSkipCertificateVerification() {
             if (!client) {
@@ -290,6 +365,7 @@ public final class TlsOptions {
         /**
          * The options.
          *
+         * @return immutable options, usable by any number of factories
          * @throws IllegalStateException if a server has no certificate
          * @throws IllegalArgumentException if the JDK refuses the keys or a protocol version
          */

@@ -20,27 +20,49 @@ import javax.net.ssl.SSLSession;
  */
 public interface TlsTransport extends Transport {
 
-    /** The session the handshake established. */
+    /**
+     * The session the handshake established.
+     *
+     * @return the session
+     */
     SSLSession session();
 
-    /** The protocol agreed with ALPN ({@code "h2"}, {@code "http/1.1"}, ...), or null if none was. */
+    /**
+     * The protocol agreed with ALPN ({@code "h2"}, {@code "http/1.1"}, ...), or null if none was.
+     *
+     * @return the protocol name, or null
+     */
     String applicationProtocol();
 
     /**
      * The host name of the connection: on a server, the one the client asked for with SNI (null if
      * it sent none); on a client, the one it checked the certificate against.
+     *
+     * @return the name, or null
      */
     String serverName();
 
-    /** The peer's certificate chain, its own certificate first; empty if it showed none. */
+    /**
+     * The peer's certificate chain, its own certificate first; empty if it showed none.
+     *
+     * @return an unmodifiable list
+     */
     List<X509Certificate> peerCertificates();
 
-    /** {@code "TLSv1.3"} or {@code "TLSv1.2"}. */
+    /**
+     * {@code "TLSv1.3"} or {@code "TLSv1.2"}.
+     *
+     * @return the version the handshake agreed on
+     */
     default String protocolVersion() {
         return session().getProtocol();
     }
 
-    /** The negotiated cipher suite, for instance {@code "TLS_AES_256_GCM_SHA384"}. */
+    /**
+     * The negotiated cipher suite, for instance {@code "TLS_AES_256_GCM_SHA384"}.
+     *
+     * @return the JDK's name of the suite
+     */
     default String cipherSuite() {
         return session().getCipherSuite();
     }

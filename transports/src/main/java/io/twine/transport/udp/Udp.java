@@ -20,7 +20,15 @@ public final class Udp {
 
     private Udp() {}
 
-    /** Listens with {@link UdpOptions#defaults()}. */
+    /**
+     * Listens with {@link UdpOptions#defaults()}.
+     *
+     * @param reactor the loop the port lives on
+     * @param address the local address; port 0 picks a free one
+     * @param protocol receives every datagram on the loop thread
+     * @return the bound port
+     * @throws IOException if the address cannot be bound; the message names it
+     */
     public static DatagramTransport listen(EventLoop reactor, SocketAddress address, DatagramProtocol protocol)
             throws IOException {
         return listen(reactor, address, protocol, UdpOptions.defaults());
@@ -35,6 +43,10 @@ public final class Udp {
      * {@code joinGroup}. The protocol's {@code startProtocol} runs before this returns.
      *
      * @param address an {@link java.net.InetSocketAddress} with a resolved address
+     * @param reactor the loop the port lives on
+     * @param protocol receives every datagram on the loop thread
+     * @param options socket options and the send queue's size
+     * @return the bound port; {@code stopListening} closes it
      * @throws IllegalArgumentException if the address is not a resolved {@code InetSocketAddress}
      * @throws IllegalStateException if {@code protocol} is attached to another open port
      * @throws IOException if the address cannot be bound; the message names it

@@ -31,7 +31,15 @@ public final class Unix {
 
     private Unix() {}
 
-    /** Listens with {@link UnixOptions#defaults()}. */
+    /**
+     * Listens with {@link UnixOptions#defaults()}.
+     *
+     * @param reactor the loop the port and its connections live on
+     * @param path the socket file to create
+     * @param factory builds one protocol per accepted connection, on the loop thread
+     * @return the listening port
+     * @throws IOException as {@link #listen(EventLoop, Path, Factory, UnixOptions)} says
+     */
     public static ListeningPort listen(EventLoop reactor, Path path, Factory factory) throws IOException {
         return listen(reactor, path, factory, UnixOptions.defaults());
     }
@@ -40,6 +48,11 @@ public final class Unix {
      * Binds a Unix domain socket at {@code path} and accepts connections on it, each with a
      * protocol from {@code factory}.
      *
+     * @param reactor the loop the port and its connections live on
+     * @param path the socket file to create
+     * @param factory builds one protocol per accepted connection, on the loop thread
+     * @param options the file's mode, the lock file and limits
+     * @return the listening port; {@code stopListening} closes it and removes the file
      * @throws IOException if the path is too long (the message gives its length and the limit), is
      *     in use by a running server, exists and is not a socket, or cannot be bound; nothing is
      *     left behind then
@@ -69,7 +82,14 @@ public final class Unix {
         return new UnixListeningPort(port, file);
     }
 
-    /** Connects with {@link UnixOptions#defaults()}. */
+    /**
+     * Connects with {@link UnixOptions#defaults()}.
+     *
+     * @param reactor the loop the connection lives on
+     * @param path the server's socket file
+     * @param factory builds the protocol once connected and hears of failure, on the loop thread
+     * @return the attempt, to cancel or repeat it
+     */
     public static Connector connect(EventLoop reactor, Path path, ClientFactory factory) {
         return connect(reactor, path, factory, UnixOptions.defaults());
     }
@@ -78,6 +98,12 @@ public final class Unix {
      * Starts connecting to the socket at {@code path}. As with TCP, a failure (no such file,
      * nobody listening, permission denied, timeout) reaches
      * {@link ClientFactory#clientConnectionFailed} from the loop, never an exception from here.
+     *
+     * @param reactor the loop the connection lives on
+     * @param path the server's socket file
+     * @param factory builds the protocol once connected and hears of failure, on the loop thread
+     * @param options the connect timeout and limits
+     * @return the attempt, to cancel or repeat it
      */
     public static Connector connect(EventLoop reactor, Path path, ClientFactory factory, UnixOptions options) {
         Objects.requireNonNull(path, "path");

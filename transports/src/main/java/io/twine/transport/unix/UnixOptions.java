@@ -30,6 +30,10 @@ public final class UnixOptions {
         this.stream = stream;
     }
 
+    /**
+     * {@return the shared default options: the umask's mode, no lock file, TCP's backlog and
+     * timeout}
+     */
     public static UnixOptions defaults() {
         return DEFAULTS;
     }
@@ -38,6 +42,8 @@ public final class UnixOptions {
      * The permission bits of the socket file, such as {@code 0660} so that only the owner and
      * its group may connect. Applied right after the socket is bound, before the first accept.
      *
+     * @param mode the bits, for instance {@code 0660}
+     * @return a copy with that mode
      * @throws IllegalArgumentException unless {@code 0 <= mode <= 0777}
      */
     public UnixOptions withMode(int mode) {
@@ -52,43 +58,69 @@ public final class UnixOptions {
      * Holds an exclusive lock on {@code PATH.lock} for as long as the port listens (Twisted's
      * {@code lockfile=1}): a second server on the same path fails at once, even before the first
      * one has bound its socket.
+     *
+     * @param lockFile true to hold the lock
+     * @return a copy with that setting
      */
     public UnixOptions withLockFile(boolean lockFile) {
         return new UnixOptions(mode, lockFile, stream);
     }
 
-    /** The listen backlog; see {@link TcpOptions#withBacklog}. */
+    /**
+     * The listen backlog; see {@link TcpOptions#withBacklog}.
+     *
+     * @param backlog 0 for the system's largest
+     * @return a copy with that backlog
+     */
     public UnixOptions withBacklog(int backlog) {
         return new UnixOptions(mode, lockFile, stream.withBacklog(backlog));
     }
 
-    /** How long a connect may take; see {@link TcpOptions#withConnectTimeout}. */
+    /**
+     * How long a connect may take; see {@link TcpOptions#withConnectTimeout}.
+     *
+     * @param timeout positive
+     * @return a copy with that timeout
+     */
     public UnixOptions withConnectTimeout(Duration timeout) {
         return new UnixOptions(mode, lockFile, stream.withConnectTimeout(Objects.requireNonNull(timeout, "timeout")));
     }
 
-    /** The most open connections a listening port keeps; see {@link TcpOptions#withMaxConnections}. */
+    /**
+     * The most open connections a listening port keeps; see {@link TcpOptions#withMaxConnections}.
+     *
+     * @param maxConnections 0 for no limit
+     * @return a copy with that limit
+     */
     public UnixOptions withMaxConnections(int maxConnections) {
         return new UnixOptions(mode, lockFile, stream.withMaxConnections(maxConnections));
     }
 
-    /** The socket file's permission bits, or empty for 0666 masked by the umask. */
+    /**
+     * The socket file's permission bits, or empty for 0666 masked by the umask.
+     *
+     * @return the bits, or empty
+     */
     public OptionalInt mode() {
         return mode == UMASK_DEFAULT ? OptionalInt.empty() : OptionalInt.of(mode);
     }
 
+    /** {@return true if the port holds an exclusive lock on {@code PATH.lock} while it listens} */
     public boolean lockFile() {
         return lockFile;
     }
 
+    /** {@return the listen backlog} */
     public int backlog() {
         return stream.backlog();
     }
 
+    /** {@return how long a connect may take} */
     public Duration connectTimeout() {
         return stream.connectTimeout();
     }
 
+    /** {@return the most connections a listening port keeps open, or 0 for no limit} */
     public int maxConnections() {
         return stream.maxConnections();
     }
