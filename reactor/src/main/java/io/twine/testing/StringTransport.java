@@ -1,10 +1,12 @@
 package io.twine.testing;
 
+import io.twine.protocol.Factory;
 import io.twine.protocol.Producer;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.protocol.SwitchableTransport;
 import io.twine.protocol.Transport;
+import io.twine.reactor.spi.FlowControl;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -24,10 +26,14 @@ import java.util.Objects;
  * <p>It follows the transport contract where a test would notice: writes are copied, writes made
  * after {@code loseConnection} or {@code abortConnection} are ignored, and
  * {@link #isConnected()} turns false at either. It calls {@code connectionLost} only when the
- * test says so, with {@link #finish(Reason)}.
+ * test says so, with {@link #finish(Reason)}, and stops the registered producer first, as a real
+ * transport does.
  *
- * <p>The write buffer size it reports is always 0 (nothing is ever queued), so a streaming
- * producer is never paused by it.
+ * <p>Flow control is the real one (the same code as TCP's): by default the peer takes every byte
+ * at once, so nothing is queued; after {@link #peerStopsReading()} written bytes stay queued, a
+ * streaming producer is paused above the high-water mark, and a write past the hard cap closes
+ * the transport with {@link Reason.Kind#LIMIT_EXCEEDED}; {@link #peerReads(long)} and
+ * {@link #peerReadsAgain()} let bytes leave, which resumes producers at the low-water mark.
  *
  * <p>Thread: not thread-safe; use it from the test's thread, as a protocol uses its transport
  * from the loop's.
@@ -53,11 +59,11 @@ public final class StringTransport implements SwitchableTransport {
     private Protocol protocol;
     private boolean finished;
 
-    private Producer producer;
-    private boolean streamingProducer;
-    private long highWaterMark = -1;
-    private long lowWaterMark = -1;
+    private final FlowControl flow = new FlowControl();
     private long maxWriteBufferSize = -1;
+    private boolean peerReading = true;
+    /** Bytes written and not yet taken by the peer (only while it does not read). */
+    private long queued;
 
     /** A transport between {@link #DEFAULT_HOST} and {@link #DEFAULT_PEER}. */
     public StringTransport() {
@@ -90,7 +96,8 @@ public final class StringTransport implements SwitchableTransport {
     // ------------------------------------------------------------------ what was written
 
     /**
-     * A copy of every byte written so far (since the last {@link #clear()}).
+     * A copy of every byte written so far (since the last {@link #clear()}), whether the peer has
+     * taken it or not.
      *
      * @return a new array
      */
@@ -190,6 +197,10 @@ public final class StringTransport implements SwitchableTransport {
         }
         if (!finished) {
             finished = true;
+            Producer registered = flow.detach();
+            if (registered != null && registered != this) {
+                registered.stopProducing();
+            }
             protocol.connectionLost(closeReason);
         }
         return closeReason;
@@ -221,7 +232,7 @@ public final class StringTransport implements SwitchableTransport {
      * @return the producer, or null
      */
     public Producer producer() {
-        return producer;
+        return flow.producer();
     }
 
     /**
@@ -230,25 +241,25 @@ public final class StringTransport implements SwitchableTransport {
      * @return true for a streaming producer, false for a pull one or none
      */
     public boolean isStreamingProducer() {
-        return streamingProducer;
+        return flow.isStreaming();
     }
 
     /**
-     * The high-water mark last set, or -1.
+     * The high-water mark (default 64 KiB).
      *
-     * @return bytes, or -1 if never set
+     * @return bytes
      */
     public long highWaterMark() {
-        return highWaterMark;
+        return flow.highWaterMark();
     }
 
     /**
-     * The low-water mark last set, or -1.
+     * The low-water mark (default 16 KiB).
      *
-     * @return bytes, or -1 if never set
+     * @return bytes
      */
     public long lowWaterMark() {
-        return lowWaterMark;
+        return flow.lowWaterMark();
     }
 
     /**
@@ -258,6 +269,41 @@ public final class StringTransport implements SwitchableTransport {
      */
     public long maxWriteBufferSize() {
         return maxWriteBufferSize;
+    }
+
+    // ------------------------------------------------------------------ the peer's side
+
+    /**
+     * From now on written bytes stay queued ({@link #getWriteBufferSize()} grows), as when the
+     * peer stops reading and the kernel's buffers are full.
+     */
+    public void peerStopsReading() {
+        peerReading = false;
+    }
+
+    /**
+     * The peer takes up to {@code maxBytes} of the queued bytes; at the low-water mark a paused
+     * streaming producer is resumed and a pull producer asked for more. The peer still does not
+     * read what is written later.
+     *
+     * @param maxBytes how many queued bytes the peer takes at most
+     * @throws IllegalArgumentException if {@code maxBytes} is negative
+     */
+    public void peerReads(long maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must be zero or positive, got " + maxBytes);
+        }
+        long taken = Math.min(maxBytes, queued);
+        if (taken > 0) {
+            queued -= taken;
+            flow.drained(queued);
+        }
+    }
+
+    /** The peer takes everything queued (see {@link #peerReads}) and from now on every byte at once. */
+    public void peerReadsAgain() {
+        peerReading = true;
+        peerReads(queued);
     }
 
     // ------------------------------------------------------------------ Transport
@@ -270,20 +316,22 @@ public final class StringTransport implements SwitchableTransport {
     @Override
     public void write(byte[] data, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, data.length);
-        if (acceptsWrites()) {
+        if (acceptsWrite(length)) {
             ensureRoom(length);
             System.arraycopy(data, offset, written, writtenLength, length);
             writtenLength += length;
+            queue(length);
         }
     }
 
     @Override
     public void write(ByteBuffer data) {
         int length = data.remaining();
-        if (acceptsWrites()) {
+        if (acceptsWrite(length)) {
             ensureRoom(length);
             data.get(written, writtenLength, length);
             writtenLength += length;
+            queue(length);
         } else {
             data.position(data.limit());
         }
@@ -296,8 +344,26 @@ public final class StringTransport implements SwitchableTransport {
         }
     }
 
-    private boolean acceptsWrites() {
-        return closeReason == null && !loseWriteConnectionCalled;
+    /** False when the write must be dropped: closing, or it would cross the hard cap (which closes). */
+    private boolean acceptsWrite(long length) {
+        if (closeReason != null || loseWriteConnectionCalled) {
+            return false;
+        }
+        long cap = maxWriteBufferSize > 0 ? maxWriteBufferSize : Factory.DEFAULT_MAX_WRITE_BUFFER_SIZE;
+        if (queued + length > cap) {
+            abortConnection(Reason.limitExceeded("outbound buffer would reach " + (queued + length)
+                    + " bytes, above the cap of " + cap + " bytes"));
+            return false;
+        }
+        return true;
+    }
+
+    /** After a write: what the peer does not take now stays queued and may pause the producer. */
+    private void queue(long length) {
+        if (!peerReading) {
+            queued += length;
+            flow.queued(queued);
+        }
     }
 
     private void ensureRoom(int length) {
@@ -394,25 +460,17 @@ public final class StringTransport implements SwitchableTransport {
 
     @Override
     public void registerProducer(Producer newProducer, boolean streaming) {
-        Objects.requireNonNull(newProducer, "producer");
-        if (producer != null) {
-            throw new IllegalStateException("a producer is already registered: " + producer);
-        }
-        producer = newProducer;
-        streamingProducer = streaming;
+        flow.register(newProducer, streaming, queued, finished || abortConnectionCalled);
     }
 
     @Override
     public void unregisterProducer() {
-        producer = null;
-        streamingProducer = false;
+        flow.unregister();
     }
 
     @Override
     public void setWriteBufferLimits(long highWaterMark, long lowWaterMark) {
-        Transport.checkWriteBufferLimits(highWaterMark, lowWaterMark);
-        this.highWaterMark = highWaterMark;
-        this.lowWaterMark = lowWaterMark;
+        flow.setLimits(highWaterMark, lowWaterMark);
     }
 
     @Override
@@ -420,10 +478,10 @@ public final class StringTransport implements SwitchableTransport {
         this.maxWriteBufferSize = Transport.checkMaxWriteBufferSize(maxBytes);
     }
 
-    /** Always 0: nothing is ever queued. */
+    /** Bytes written that the peer has not taken: 0 unless {@link #peerStopsReading()} was called. */
     @Override
     public long getWriteBufferSize() {
-        return 0;
+        return queued;
     }
 
     @Override

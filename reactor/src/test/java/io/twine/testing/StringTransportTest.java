@@ -152,4 +152,44 @@ class StringTransportTest {
         assertSame(host, custom.getHost());
         assertSame(peer, custom.getPeer());
     }
+
+    @Test
+    void aPeerThatReadsPartOfTheQueueResumesTheProducerOnlyAtTheLowWaterMark() {
+        StringTransport transport = new StringTransport();
+        List<String> calls = new ArrayList<>();
+        Producer producer = new Producer() {
+            @Override
+            public void resumeProducing() {
+                calls.add("resume");
+            }
+
+            @Override
+            public void pauseProducing() {
+                calls.add("pause");
+            }
+
+            @Override
+            public void stopProducing() {
+                calls.add("stop");
+            }
+        };
+        transport.setWriteBufferLimits(50, 10);
+        transport.registerProducer(producer, true);
+        transport.peerStopsReading();
+        transport.write(new byte[100]);
+        assertEquals(100, transport.getWriteBufferSize());
+        assertEquals(List.of("pause"), calls);
+        transport.peerReads(80);
+        assertEquals(20, transport.getWriteBufferSize());
+        assertEquals(List.of("pause"), calls, "20 bytes left, above the low-water mark");
+        transport.peerReads(10);
+        assertEquals(List.of("pause", "resume"), calls);
+        transport.write(new byte[5]);
+        assertEquals(15, transport.getWriteBufferSize(), "the peer still does not read");
+        transport.peerReadsAgain();
+        transport.write(new byte[500]);
+        assertEquals(0, transport.getWriteBufferSize());
+        assertEquals(605, transport.writtenLength(), "value() holds every byte, taken or not");
+        assertThrows(IllegalArgumentException.class, () -> transport.peerReads(-1));
+    }
 }

@@ -10,6 +10,7 @@ import io.twine.protocol.Transport;
 import io.twine.reactor.spi.BeforeNextSelect;
 import io.twine.reactor.spi.ChunkPool;
 import io.twine.reactor.spi.Failures;
+import io.twine.reactor.spi.FlowControl;
 import io.twine.reactor.spi.IoHandler;
 import io.twine.reactor.spi.Labelled;
 import io.twine.reactor.spi.LoopMonitor;
@@ -56,8 +57,8 @@ final class TcpConnection implements SwitchableTransport, IoHandler, BeforeNextS
 
     /** Reads per readiness event at most, so one fast peer cannot starve the others. */
     private static final int MAX_READS_PER_EVENT = 4;
-    static final long DEFAULT_HIGH_WATER_MARK = 64 * 1024;
-    static final long DEFAULT_LOW_WATER_MARK = 16 * 1024;
+    static final long DEFAULT_HIGH_WATER_MARK = FlowControl.DEFAULT_HIGH_WATER_MARK;
+    static final long DEFAULT_LOW_WATER_MARK = FlowControl.DEFAULT_LOW_WATER_MARK;
 
     // Every field belongs to the loop thread; the Transport methods check that in debug mode.
     /** The loop this transport lives on; package-private so that tests can look at its chunk pool. */
@@ -74,13 +75,9 @@ final class TcpConnection implements SwitchableTransport, IoHandler, BeforeNextS
     private final ConnectionOwner owner;
     private Registration registration;
 
-    private long highWaterMark = DEFAULT_HIGH_WATER_MARK;
-    private long lowWaterMark = DEFAULT_LOW_WATER_MARK;
+    /** The registered producer and the water marks. */
+    private final FlowControl flow = new FlowControl();
     private long maxWriteBufferSize;
-
-    private Producer producer;
-    private boolean streamingProducer;
-    private boolean producerPaused;
 
     private boolean readingPaused;
     private boolean peerFinishedSending;
@@ -240,8 +237,12 @@ final class TcpConnection implements SwitchableTransport, IoHandler, BeforeNextS
         if (!full) {
             drained();
         }
-        if (!closed && producer != null && outbound.size() <= lowWaterMark) {
-            resumeProducer();
+        if (!closed) {
+            try {
+                flow.drained(outbound.size());
+            } catch (Throwable error) {
+                failures.failed(error, "resumeProducing", this, this);
+            }
         }
     }
 
@@ -348,10 +349,10 @@ final class TcpConnection implements SwitchableTransport, IoHandler, BeforeNextS
             return false;
         }
         ChunkPool pool = loop.chunkPool();
-        if (pool.wouldExceedBudget(length) && outbound.size() + length > highWaterMark) {
+        if (pool.wouldExceedBudget(length) && outbound.size() + length > flow.highWaterMark()) {
             close(Reason.limitExceeded("the reactor's outbound memory budget of " + pool.budget()
                     + " bytes is used up (" + pool.bytesInUse() + " bytes in use) and this connection would hold "
-                    + (outbound.size() + length) + " bytes, above its high-water mark of " + highWaterMark
+                    + (outbound.size() + length) + " bytes, above its high-water mark of " + flow.highWaterMark()
                     + ": the peer is not reading and the protocol ignores flow control"));
             return false;
         }
@@ -371,13 +372,10 @@ final class TcpConnection implements SwitchableTransport, IoHandler, BeforeNextS
 
     private void written() {
         requestFlush();
-        if (producer != null && streamingProducer && !producerPaused && outbound.size() > highWaterMark) {
-            producerPaused = true;
-            try {
-                producer.pauseProducing();
-            } catch (Throwable error) {
-                failures.failed(error, "pauseProducing", this, this);
-            }
+        try {
+            flow.queued(outbound.size());
+        } catch (Throwable error) {
+            failures.failed(error, "pauseProducing", this, this);
         }
     }
 
@@ -394,20 +392,6 @@ final class TcpConnection implements SwitchableTransport, IoHandler, BeforeNextS
         if (!queuedBeforeSelect) {
             queuedBeforeSelect = true;
             loop.runBeforeNextSelect(this);
-        }
-    }
-
-    private void resumeProducer() {
-        if (streamingProducer) {
-            if (!producerPaused) {
-                return;
-            }
-            producerPaused = false;
-        }
-        try {
-            producer.resumeProducing();
-        } catch (Throwable error) {
-            failures.failed(error, "resumeProducing", this, this);
         }
     }
 
@@ -506,8 +490,7 @@ final class TcpConnection implements SwitchableTransport, IoHandler, BeforeNextS
     private void deliverLoss() {
         Reason reason = pendingLoss;
         pendingLoss = null;
-        Producer registered = producer;
-        producer = null;
+        Producer registered = flow.detach();
         if (registered != null && registered != this) {
             try {
                 registered.stopProducing();
@@ -596,40 +579,19 @@ final class TcpConnection implements SwitchableTransport, IoHandler, BeforeNextS
     @Override
     public void registerProducer(Producer newProducer, boolean streaming) {
         monitor.checkLoopThread("Transport.registerProducer");
-        Objects.requireNonNull(newProducer, "producer");
-        if (producer != null) {
-            throw new IllegalStateException("a producer is already registered: " + producer);
-        }
-        if (closed) {
-            newProducer.stopProducing();
-            return;
-        }
-        producer = newProducer;
-        streamingProducer = streaming;
-        producerPaused = false;
-        if (streaming) {
-            if (outbound.size() > highWaterMark) {
-                producerPaused = true;
-                newProducer.pauseProducing();
-            }
-        } else {
-            newProducer.resumeProducing();
-        }
+        flow.register(newProducer, streaming, outbound.size(), closed);
     }
 
     @Override
     public void unregisterProducer() {
         monitor.checkLoopThread("Transport.unregisterProducer");
-        producer = null;
-        producerPaused = false;
+        flow.unregister();
     }
 
     @Override
     public void setWriteBufferLimits(long highWaterMark, long lowWaterMark) {
         monitor.checkLoopThread("Transport.setWriteBufferLimits");
-        Transport.checkWriteBufferLimits(highWaterMark, lowWaterMark);
-        this.highWaterMark = highWaterMark;
-        this.lowWaterMark = lowWaterMark;
+        flow.setLimits(highWaterMark, lowWaterMark);
     }
 
     @Override

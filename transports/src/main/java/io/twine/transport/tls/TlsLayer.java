@@ -9,6 +9,7 @@ import io.twine.protocol.policies.ProtocolWrapper;
 import io.twine.reactor.DelayedCall;
 import io.twine.reactor.spi.BeforeNextSelect;
 import io.twine.reactor.spi.Failures;
+import io.twine.reactor.spi.FlowControl;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
@@ -103,12 +104,9 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
     private boolean failed;
     private boolean finished;
 
-    private long highWaterMark = 64 * 1024;
-    private long lowWaterMark = 16 * 1024;
+    /** The user's producer and the water marks, counted in plaintext and records together. */
+    private final FlowControl flow = new FlowControl();
     private long maxWriteBufferSize;
-    private Producer producer;
-    private boolean streamingProducer;
-    private boolean producerPaused;
 
     /**
      * @param serverHostName for a client, the name to verify and send with SNI; null on a server
@@ -135,7 +133,7 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
     public void connectionMade() {
         Transport connection = transport;
         engine = options.newEngine(serverHostName, connection.getPeer());
-        connection.setWriteBufferLimits(highWaterMark, lowWaterMark);
+        connection.setWriteBufferLimits(flow.highWaterMark(), flow.lowWaterMark());
         connection.registerProducer(writeSide, false);
         handshakeTimer = loop.scheduler().callLater(options.handshakeTimeout(), this::handshakeTimedOut);
         insideEvent = true;
@@ -207,8 +205,7 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
             // need not wait for the reply, so the close stays clean.
             toUser = Reason.closedByPeer();
         }
-        Producer registered = producer;
-        producer = null;
+        Producer registered = flow.detach();
         if (registered != null) {
             try {
                 registered.stopProducing();
@@ -540,7 +537,7 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
             return;
         }
         try {
-            while (!plaintext.isEmpty() && transport.getWriteBufferSize() < highWaterMark) {
+            while (!plaintext.isEmpty() && transport.getWriteBufferSize() < flow.highWaterMark()) {
                 ByteBuffer out = buffers.wrapBuffer();
                 SSLEngineResult result;
                 do {
@@ -561,8 +558,12 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
         if (plaintext.isEmpty()) {
             finishClosing();
         }
-        if (producer != null && !finished && getWriteBufferSize() <= lowWaterMark) {
-            resumeProducer();
+        if (!finished) {
+            try {
+                flow.drained(getWriteBufferSize());
+            } catch (Throwable error) {
+                callbackFailed("resumeProducing", error);
+            }
         }
     }
 
@@ -722,13 +723,10 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
 
     private void written() {
         requestFlush();
-        if (producer != null && streamingProducer && !producerPaused && getWriteBufferSize() > highWaterMark) {
-            producerPaused = true;
-            try {
-                producer.pauseProducing();
-            } catch (Throwable error) {
-                callbackFailed("pauseProducing", error);
-            }
+        try {
+            flow.queued(getWriteBufferSize());
+        } catch (Throwable error) {
+            callbackFailed("pauseProducing", error);
         }
     }
 
@@ -737,20 +735,6 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
         if (!insideEvent && !flushRequested) {
             flushRequested = true;
             loop.runBeforeNextSelect(this);
-        }
-    }
-
-    private void resumeProducer() {
-        if (streamingProducer) {
-            if (!producerPaused) {
-                return;
-            }
-            producerPaused = false;
-        }
-        try {
-            producer.resumeProducing();
-        } catch (Throwable error) {
-            callbackFailed("resumeProducing", error);
         }
     }
 
@@ -852,38 +836,17 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
 
     @Override
     public void registerProducer(Producer newProducer, boolean streaming) {
-        Objects.requireNonNull(newProducer, "producer");
-        if (producer != null) {
-            throw new IllegalStateException("a producer is already registered: " + producer);
-        }
-        if (finished) {
-            newProducer.stopProducing();
-            return;
-        }
-        producer = newProducer;
-        streamingProducer = streaming;
-        producerPaused = false;
-        if (streaming) {
-            if (getWriteBufferSize() > highWaterMark) {
-                producerPaused = true;
-                newProducer.pauseProducing();
-            }
-        } else {
-            newProducer.resumeProducing();
-        }
+        flow.register(newProducer, streaming, getWriteBufferSize(), finished);
     }
 
     @Override
     public void unregisterProducer() {
-        producer = null;
-        producerPaused = false;
+        flow.unregister();
     }
 
     @Override
     public void setWriteBufferLimits(long highWaterMark, long lowWaterMark) {
-        Transport.checkWriteBufferLimits(highWaterMark, lowWaterMark);
-        this.highWaterMark = highWaterMark;
-        this.lowWaterMark = lowWaterMark;
+        flow.setLimits(highWaterMark, lowWaterMark);
         transport.setWriteBufferLimits(highWaterMark, lowWaterMark);
     }
 
