@@ -6,6 +6,7 @@ import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.reactor.Reactor;
 import io.twine.reactor.ReactorGroup;
+import io.twine.reactor.ShutdownPhase;
 import io.twine.reactor.TcpOptions;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.TransportLoops;
@@ -16,7 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -125,6 +128,12 @@ public final class TcpGroup {
                 }
             } else {
                 HandOff handOff = new HandOff(group, factories, options, balancing);
+                for (LoopShare share : handOff.shares) {
+                    onLoop(share.loop, () -> {
+                        share.loop.addShutdownTrigger(ShutdownPhase.AFTER, share::loopFinished);
+                        return null;
+                    });
+                }
                 Reactor acceptor = group.get(0);
                 ports.add(onLoop(acceptor, () -> TcpListener.open(TransportLoops.of(acceptor), address, factories.get(0), options,
                         handOff::dispatch)));
@@ -185,10 +194,11 @@ public final class TcpGroup {
 
     /**
      * Loop 0's side of the hand-off: picks a loop for each accepted channel and posts it there;
-     * each loop's {@link LoopShare} then builds the connection on its own thread.
+     * each loop's {@link LoopShare} then builds the connection on its own thread. A loop that has
+     * finished is passed over.
      */
     private static final class HandOff {
-        private final List<LoopShare> shares = new ArrayList<>();
+        final List<LoopShare> shares = new ArrayList<>();
         private final Balancing balancing;
         private int next;
 
@@ -201,16 +211,30 @@ public final class TcpGroup {
 
         /** Loop 0's thread. */
         void dispatch(SocketChannel channel) {
-            LoopShare target;
-            if (balancing == Balancing.ROUND_ROBIN) {
-                target = shares.get(next);
-            } else {
-                // Fewest hand-offs not yet taken first: a loop that is blocked keeps its untaken ones,
-                // a loop that runs takes them within a turn. Then fewest open connections.
-                // Ties go round, from the loop after the last one chosen.
-                target = shares.get(next);
-                for (int i = 1; i < shares.size(); i++) {
-                    LoopShare share = shares.get((next + i) % shares.size());
+            LoopShare chosen = choose();
+            next = (shares.indexOf(chosen) + 1) % shares.size();
+            chosen.handOver(channel);
+        }
+
+        /**
+         * Round robin: the next loop that has not finished. Fewest connections: fewest hand-offs
+         * not yet taken first (a loop that is blocked keeps its untaken ones, a loop that runs
+         * takes them within a turn), then fewest open connections; ties go round, from the loop
+         * after the last one chosen.
+         */
+        private LoopShare choose() {
+            LoopShare target = null;
+            for (int i = 0; i < shares.size(); i++) {
+                LoopShare share = shares.get((next + i) % shares.size());
+                if (share.hasFinished()) {
+                    continue;
+                }
+                if (target == null) {
+                    target = share;
+                    if (balancing == Balancing.ROUND_ROBIN) {
+                        break;
+                    }
+                } else {
                     int pending = share.pending.get();
                     int targetPending = target.pending.get();
                     if (pending < targetPending || (pending == targetPending && share.open.get() < target.open.get())) {
@@ -218,15 +242,20 @@ public final class TcpGroup {
                     }
                 }
             }
-            LoopShare chosen = target;
-            next = (shares.indexOf(chosen) + 1) % shares.size();
-            chosen.pending.incrementAndGet();
-            chosen.loop.callFromThread(() -> chosen.adopt(channel));
+            return target != null ? target : shares.get(next);  // all finished: handOver closes it
         }
     }
 
-    /** One loop's connections from a hand-off listener: built, counted and closed on that loop. */
-    private static final class LoopShare implements ConnectionOwner {
+    /**
+     * One loop's connections from a hand-off listener: built, counted and closed on that loop.
+     *
+     * <p>The channels handed over wait in a queue of their own rather than inside the task that
+     * takes them, because a task posted to a loop that has finished never runs: whoever finds the
+     * loop finished closes what waits, so no descriptor is left open. The loop's last shutdown
+     * trigger marks it finished and closes what waits then; loop 0 checks the mark after each
+     * hand-off and closes what waits if it is set. One of the two sees every channel.
+     */
+    static final class LoopShare implements ConnectionOwner {
         final Reactor loop;
         final Factory factory;
         final TcpOptions options;
@@ -234,6 +263,9 @@ public final class TcpGroup {
         final AtomicInteger pending = new AtomicInteger();
         /** Taken and not yet closed; written by this loop, read by loop 0. */
         final AtomicInteger open = new AtomicInteger();
+        private final Queue<SocketChannel> handed = new ConcurrentLinkedQueue<>();
+        /** Set by this loop's last shutdown trigger: it takes no more channels. */
+        private volatile boolean finished;
 
         LoopShare(Reactor loop, Factory factory, TcpOptions options) {
             this.loop = loop;
@@ -241,9 +273,52 @@ public final class TcpGroup {
             this.options = options;
         }
 
+        /** True once this loop has stopped taking channels (or its {@code run()} has returned). */
+        boolean hasFinished() {
+            return finished || loop.finalMetrics() != null;
+        }
+
+        /** Loop 0's thread: gives {@code channel} to this loop, or closes it if this loop has finished. */
+        void handOver(SocketChannel channel) {
+            pending.incrementAndGet();
+            handed.add(channel);
+            if (hasFinished()) {
+                closeWaiting();
+            } else {
+                loop.callFromThread(this::takeWaiting);
+            }
+        }
+
+        /** This loop's thread, as its last shutdown trigger. */
+        void loopFinished() {
+            finished = true;
+            closeWaiting();
+        }
+
         /** This loop's thread. */
-        void adopt(SocketChannel channel) {
-            pending.decrementAndGet();
+        private void takeWaiting() {
+            SocketChannel channel;
+            while ((channel = handed.poll()) != null) {
+                pending.decrementAndGet();
+                if (finished) {
+                    closeQuietly(channel);
+                } else {
+                    adopt(channel);
+                }
+            }
+        }
+
+        /** Any thread: closes every channel still waiting. */
+        private void closeWaiting() {
+            SocketChannel channel;
+            while ((channel = handed.poll()) != null) {
+                pending.decrementAndGet();
+                closeQuietly(channel);
+            }
+        }
+
+        /** This loop's thread. */
+        private void adopt(SocketChannel channel) {
             open.incrementAndGet();
             Protocol protocol;
             SocketAddress peer = null;
@@ -270,6 +345,10 @@ public final class TcpGroup {
 
         private void dropped(SocketChannel channel) {
             open.decrementAndGet();
+            closeQuietly(channel);
+        }
+
+        private void closeQuietly(SocketChannel channel) {
             try {
                 channel.close();
             } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.twine.transport.tcp;
 import io.twine.reactor.TcpOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.protocol.ClientFactory;
@@ -12,6 +13,7 @@ import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.reactor.Reactor;
 import io.twine.reactor.ReactorGroup;
+import io.twine.reactor.ShutdownPhase;
 import io.twine.transport.tcp.TcpGroup.Balancing;
 import java.io.DataInputStream;
 import java.io.InputStream;
@@ -20,6 +22,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -299,6 +302,67 @@ class TcpGroupTest {
         } finally {
             group.stop();
             assertTrue(group.awaitTermination(WAIT));
+        }
+    }
+
+    @Test
+    void aLoopThatHasFinishedIsPassedOverAndTheOthersServeEveryConnection() throws Exception {
+        ReactorGroup group = new ReactorGroup(2);
+        ListeningPort port = TcpGroup.listen(group, Loopback.ANY_PORT, PerLoopEcho::new, TcpOptions.defaults(),
+                Balancing.ROUND_ROBIN);
+        group.start();
+        try {
+            assertTrue(group.get(1).stopAndWait(WAIT), "loop 1 finished alone");
+            InetSocketAddress address = (InetSocketAddress) port.getHost();
+            for (int i = 0; i < 4; i++) {
+                try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+                    socket.setSoTimeout(30_000);
+                    socket.getOutputStream().write('x');
+                    assertEquals('x', socket.getInputStream().read(), "connection " + i + " served by loop 0");
+                }
+            }
+        } finally {
+            group.stop();
+            assertTrue(group.awaitTermination(WAIT));
+        }
+    }
+
+    @Test
+    void aChannelHandedToALoopThatHasFinishedIsClosedAtOnce() throws Exception {
+        Reactor loop = new Reactor();
+        loop.stop();
+        loop.run();  // stopped before it started: returns at once, and never runs a task again
+        TcpGroup.LoopShare share = new TcpGroup.LoopShare(loop, new PerLoopEcho(), TcpOptions.defaults());
+        try (ServerSocketChannel server = ServerSocketChannel.open().bind(Loopback.ANY_PORT);
+                Socket client = new Socket()) {
+            client.connect(server.getLocalAddress(), 30_000);
+            SocketChannel accepted = server.accept();
+            share.handOver(accepted);
+            assertFalse(accepted.isOpen(), "closed by the hand-off, not left to a task that never runs");
+            client.setSoTimeout(30_000);
+            assertEquals(-1, client.getInputStream().read(), "the client sees the close");
+            assertEquals(0, share.pending.get());
+            assertEquals(0, share.open.get());
+        }
+    }
+
+    @Test
+    void channelsStillWaitingWhenTheLoopFinishesAreClosedByItsLastTrigger() throws Exception {
+        Reactor loop = new Reactor();
+        TcpGroup.LoopShare share = new TcpGroup.LoopShare(loop, new PerLoopEcho(), TcpOptions.defaults());
+        loop.addShutdownTrigger(ShutdownPhase.AFTER, share::loopFinished);
+        try (ServerSocketChannel server = ServerSocketChannel.open().bind(Loopback.ANY_PORT);
+                Socket client = new Socket()) {
+            client.connect(server.getLocalAddress(), 30_000);
+            SocketChannel accepted = server.accept();
+            share.handOver(accepted);  // the loop has not run: the channel waits for it
+            assertTrue(accepted.isOpen());
+            loop.stop();
+            loop.run();  // finishes in its first turn: the AFTER trigger runs before any task
+            assertFalse(accepted.isOpen(), "closed when the loop finished, never adopted");
+            assertEquals(0, share.open.get(), "no connection was built on the finished loop");
+            client.setSoTimeout(30_000);
+            assertEquals(-1, client.getInputStream().read());
         }
     }
 }
