@@ -77,14 +77,20 @@ class ReactorTraceTest {
         WakeupFlagTest.CountingPoller poller = new WakeupFlagTest.CountingPoller();
         Reactor reactor = new Reactor(poller);
         reactor.startTracing(256);
-        CountDownLatch timerRan = new CountDownLatch(1);
         try (ReactorThread rt = ReactorThread.start(reactor)) {
-            rt.run(() -> reactor.callLater(Duration.ofMillis(20), () -> {
-                poller.nextWaitingSelect = new CountDownLatch(1);  // the select after this timer
-                new NamedTimer(timerRan).run();
-            }));
-            assertTrue(timerRan.await(10, TimeUnit.SECONDS));
+            // A timer wakes the select that waits for it, unless the loop was held up until the
+            // timer was due before it selected (a busy machine): then that select did not wait.
+            // Schedule timers until one has woken a select, as each would on an idle machine.
+            boolean timerWokeTheLoop = false;
+            for (int attempt = 0; attempt < 50 && !timerWokeTheLoop; attempt++) {
+                CountDownLatch timerRan = new CountDownLatch(1);
+                rt.run(() -> reactor.callLater(Duration.ofMillis(20), new NamedTimer(timerRan)));
+                assertTrue(timerRan.await(10, TimeUnit.SECONDS));
+                timerWokeTheLoop = rt.call(() -> reactor.trace().iterations().stream()
+                        .anyMatch(it -> it.wokeBy() == io.twine.reactor.observe.WakeReason.TIMER));
+            }
             // Stop only once the loop sleeps with nothing to do, so that it is stop() that wakes it.
+            rt.run(() -> poller.nextWaitingSelect = new CountDownLatch(1));  // the select after this task
             assertTrue(poller.nextWaitingSelect.await(10, TimeUnit.SECONDS));
         }
         LoopTrace trace = reactor.trace();
