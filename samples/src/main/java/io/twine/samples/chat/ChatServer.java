@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 /**
  * {@code chat-server}: the classic Twisted broadcast chat. A client first gives a name; after
@@ -92,18 +93,24 @@ public final class ChatServer {
     public static StartedServer start(ReactorGroup group, SocketAddress address, PrintStream log, SampleArgs args)
             throws IOException, UsageException {
         long maxQueued = args.number(MAX_QUEUED.name(), MAX_LINE_BYTES + 2, 1L << 30);
-        return start(group, address, log, maxQueued, TcpGroup.Balancing.platformDefault());
+        return start(group, address, log, maxQueued, TcpGroup.Balancing.platformDefault(), SampleTls.serverLayer(args));
     }
 
-    /** As above, with a given per-client cap and way of spreading the connections. */
+    /** As above, plain TCP, with a given per-client cap and way of spreading the connections. */
     public static StartedServer start(ReactorGroup group, SocketAddress address, PrintStream log, long maxQueuedBytes,
             TcpGroup.Balancing balancing) throws IOException {
+        return start(group, address, log, maxQueuedBytes, balancing, (loop, room) -> room);
+    }
+
+    /** Each loop's room goes through {@code layer} (TLS, with {@code --tls-cert}) for its loop. */
+    private static StartedServer start(ReactorGroup group, SocketAddress address, PrintStream log, long maxQueuedBytes,
+            TcpGroup.Balancing balancing, BiFunction<EventLoop, Factory, Factory> layer) throws IOException {
         Rooms rooms = new Rooms(group);
-        AtomicInteger nextLoop = new AtomicInteger();
+        AtomicInteger nextLoop = new AtomicInteger();  // TcpGroup asks for the factories in loop order
         StartedServer server = StartedServer.of(TcpGroup.listen(group, address, () -> {
             ChatRoom room = new ChatRoom(log, maxQueuedBytes, rooms, group.get(nextLoop.getAndIncrement()));
             rooms.byLoop.put(room.loop, room);
-            return room;
+            return layer.apply(room.loop, room);
         }, TcpOptions.defaults(), balancing));
         log.println("listening on " + Addresses.hostPort(server.address()) + " with " + group.size() + " loops");
         return server;

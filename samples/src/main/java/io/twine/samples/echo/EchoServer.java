@@ -3,6 +3,7 @@ package io.twine.samples.echo;
 import io.twine.protocol.Factory;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
+import io.twine.reactor.EventLoop;
 import io.twine.reactor.Reactor;
 import io.twine.reactor.ReactorGroup;
 import io.twine.reactor.TcpOptions;
@@ -20,6 +21,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 /**
  * {@code echo-server}: sends back every byte it receives, and cannot be made to buffer without
@@ -50,15 +53,22 @@ public final class EchoServer {
      * factory per loop. A {@link io.twine.samples.support.GroupServerStarter}.
      */
     public static StartedServer start(ReactorGroup group, SocketAddress address, PrintStream log, SampleArgs args)
-            throws IOException {
-        return start(group, address, log, TcpGroup.Balancing.platformDefault());
+            throws IOException, UsageException {
+        return start(group, address, log, TcpGroup.Balancing.platformDefault(), SampleTls.serverLayer(args));
     }
 
-    /** As {@link #start(ReactorGroup, SocketAddress, PrintStream, SampleArgs)}, spread as {@code balancing} says. */
+    /** As {@link #start(ReactorGroup, SocketAddress, PrintStream, SampleArgs)}, plain TCP spread as {@code balancing} says. */
     public static StartedServer start(ReactorGroup group, SocketAddress address, PrintStream log,
             TcpGroup.Balancing balancing) throws IOException {
-        StartedServer server = StartedServer.of(TcpGroup.listen(group, address, () -> factory(log),
-                TcpOptions.defaults(), balancing));
+        return start(group, address, log, balancing, (loop, factory) -> factory);
+    }
+
+    /** Each loop's factory goes through {@code layer} (TLS, with {@code --tls-cert}) for its loop. */
+    private static StartedServer start(ReactorGroup group, SocketAddress address, PrintStream log,
+            TcpGroup.Balancing balancing, BiFunction<EventLoop, Factory, Factory> layer) throws IOException {
+        AtomicInteger nextLoop = new AtomicInteger();  // TcpGroup asks for the factories in loop order
+        StartedServer server = StartedServer.of(TcpGroup.listen(group, address,
+                () -> layer.apply(group.get(nextLoop.getAndIncrement()), factory(log)), TcpOptions.defaults(), balancing));
         log.println("listening on " + Addresses.hostPort(server.address()) + " with " + group.size() + " loops");
         return server;
     }

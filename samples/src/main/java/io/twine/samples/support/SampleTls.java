@@ -7,6 +7,7 @@ import io.twine.transport.tls.Tls;
 import io.twine.transport.tls.TlsOptions;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -39,19 +40,30 @@ public final class SampleTls {
      * @throws UsageException if only one of the two files was given, or they cannot be used
      */
     public static Factory server(EventLoop reactor, SampleArgs args, Factory factory) throws UsageException {
+        return serverLayer(args).apply(reactor, factory);
+    }
+
+    /**
+     * What {@link #server} does to a factory, for a server on several loops ({@code --loops N}):
+     * the options are read and checked once, and each loop's factory is wrapped for its own loop.
+     *
+     * @throws UsageException if only one of the two files was given, or they cannot be used
+     */
+    public static BiFunction<EventLoop, Factory, Factory> serverLayer(SampleArgs args) throws UsageException {
         if (args == null || !args.declares(CERT.name())) {
-            return factory;  // a test or the demo starting the sample without these options
+            return (loop, factory) -> factory;  // a test or the demo starting the sample without these options
         }
         String cert = args.string(CERT.name());
         String key = args.string(KEY.name());
         if (cert.isEmpty() && key.isEmpty()) {
-            return factory;
+            return (loop, factory) -> factory;
         }
         if (cert.isEmpty() || key.isEmpty()) {
             throw new UsageException("--tls-cert and --tls-key go together");
         }
         try {
-            return Tls.server(reactor, TlsOptions.server(Path.of(cert), Path.of(key)).build(), factory);
+            TlsOptions options = TlsOptions.server(Path.of(cert), Path.of(key)).build();
+            return (loop, factory) -> Tls.server(loop, options, factory);
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
             throw new UsageException("cannot serve TLS: " + e.getMessage());
         }

@@ -12,6 +12,7 @@ import io.twine.samples.support.CapturedOutput;
 import io.twine.samples.support.ClientStarter;
 import io.twine.samples.support.Console;
 import io.twine.samples.support.ExitStatus;
+import io.twine.samples.support.GroupServerStarter;
 import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.SampleTls;
 import io.twine.samples.support.ScriptedLineSource;
@@ -25,6 +26,7 @@ import io.twine.samples.tcp.TcpClient;
 import io.twine.samples.tcp.TcpServer;
 import io.twine.samples.twisted.TwistedClient;
 import io.twine.samples.twisted.TwistedServer;
+import io.twine.reactor.ReactorGroup;
 import io.twine.testing.ReactorThread;
 import io.twine.transport.tcp.Tcp;
 import io.twine.transport.tls.Tls;
@@ -38,6 +40,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -102,24 +105,48 @@ class SamplesOverTlsTest {
             SampleArgs serverArgs = args(serverName, "--tls-cert", CHAIN, "--tls-key", KEY);
             SocketAddress address = rt.call(() -> server.start(rt.reactor(), LOOPBACK_ANY_PORT,
                     new CapturedOutput().printStream(), serverArgs).address());
-            CompletableFuture<String> reply = new CompletableFuture<>();
-            TlsOptions options = TlsOptions.client().trustRoots(Path.of(CA)).build();
-            rt.run(() -> Tcp.connect(rt.reactor(), address, Tls.client(rt.reactor(), options, "localhost",
-                    Factory.forProtocol(() -> new Protocol() {
-                        @Override
-                        public void connectionMade() {
-                            assertTrue(transport instanceof TlsTransport);
-                            transport.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                        }
-
-                        @Override
-                        public void dataReceived(ByteBuffer data) {
-                            reply.complete(StandardCharsets.UTF_8.decode(data).toString());
-                            transport.loseConnection();
-                        }
-                    }))));
-            return ReactorThread.await(reply);
+            return askOverTls(rt, address, line);
         }
+    }
+
+    /** {@code --loops 2}: the group's server, asked {@code times} times over TLS; the replies. */
+    private static List<String> askGroupOverTls(GroupServerStarter server, String serverName, String line, int times)
+            throws Exception {
+        ReactorGroup group = new ReactorGroup(2);
+        SampleArgs serverArgs = args(serverName, "--tls-cert", CHAIN, "--tls-key", KEY, "--loops", "2");
+        SocketAddress address = server.start(group, LOOPBACK_ANY_PORT, new CapturedOutput().printStream(), serverArgs)
+                .address();
+        group.start();
+        try (ReactorThread rt = ReactorThread.start()) {
+            List<String> replies = new ArrayList<>();
+            for (int i = 0; i < times; i++) {
+                replies.add(askOverTls(rt, address, line));
+            }
+            return replies;
+        } finally {
+            group.stop();
+            assertTrue(group.awaitTermination(Duration.ofSeconds(30)));
+        }
+    }
+
+    private static String askOverTls(ReactorThread rt, SocketAddress address, String line) throws Exception {
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        TlsOptions options = TlsOptions.client().trustRoots(Path.of(CA)).build();
+        rt.run(() -> Tcp.connect(rt.reactor(), address, Tls.client(rt.reactor(), options, "localhost",
+                Factory.forProtocol(() -> new Protocol() {
+                    @Override
+                    public void connectionMade() {
+                        assertTrue(transport instanceof TlsTransport);
+                        transport.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void dataReceived(ByteBuffer data) {
+                        reply.complete(StandardCharsets.UTF_8.decode(data).toString());
+                        transport.loseConnection();
+                    }
+                }))));
+        return ReactorThread.await(reply);
     }
 
     @Test
@@ -130,6 +157,19 @@ class SamplesOverTlsTest {
     @Test
     void chatServerGreetsOverTls() throws Exception {
         assertTrue(!askOverTls(ChatServer::start, "chat-server", "hi").isEmpty());
+    }
+
+    @Test
+    void echoServerOnTwoLoopsEchoesOverTlsOnEveryConnection() throws Exception {
+        assertEquals(List.of("secret\n", "secret\n", "secret\n", "secret\n"),
+                askGroupOverTls(EchoServer::start, "echo-server", "secret", 4));
+    }
+
+    @Test
+    void chatServerOnTwoLoopsGreetsOverTlsOnEveryConnection() throws Exception {
+        for (String greeting : askGroupOverTls(ChatServer::start, "chat-server", "hi", 4)) {
+            assertTrue(greeting.contains("name"), greeting);
+        }
     }
 
     @Test
