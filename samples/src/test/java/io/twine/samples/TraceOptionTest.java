@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.reactor.Reactor;
+import io.twine.reactor.ReactorGroup;
 import io.twine.samples.support.CapturedOutput;
 import io.twine.samples.support.Console;
 import io.twine.samples.support.OptionSpec;
@@ -66,6 +67,36 @@ class TraceOptionTest {
 
         assertTrue(err.text().startsWith("echo-server: wrote a timeline of the loop's last "), err.text());
         String html = Files.readString(page);
+        assertTrue(html.contains("EchoServer$Echo"), "the echo protocol's callbacks are in the page");
+        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(page.toFile());
+        assertEquals("html", document.getDocumentElement().getTagName());
+    }
+
+    @Test
+    void serverOnSeveralLoopsWritesOnePageWithTheLoopsSideBySide(@TempDir Path dir) throws Exception {
+        Path page = dir.resolve("echo-loops.html");
+        CompletableFuture<ReactorGroup> group = new CompletableFuture<>();
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        Console console = console().onGroup(group::complete);
+        Thread server = new Thread(() -> exit.complete(Launcher.run(SampleCatalog.standard(),
+                new String[] {"echo-server", "--port", "0", "--loops", "2", "--trace", page.toString()}, console)));
+        server.setDaemon(true);
+        server.start();
+        Matcher listening = out.awaitLine("listening on 127\\.0\\.0\\.1:(\\d+) with 2 loops", Duration.ofSeconds(20));
+        int port = Integer.parseInt(listening.group(1));
+        for (int i = 0; i < 4; i++) {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("hello", new String(socket.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+            }
+        }
+        ReactorThread.await(group).stop();
+        assertEquals(0, ReactorThread.await(exit));
+
+        assertTrue(err.text().contains("echo-server: wrote a timeline of each of the 2 loops' last iterations"), err.text());
+        String html = Files.readString(page);
+        assertTrue(html.contains("The loops side by side"), "the lanes");
+        assertTrue(html.contains("id=\"loop0\"") && html.contains("id=\"loop1\""), "each loop's own timeline");
         assertTrue(html.contains("EchoServer$Echo"), "the echo protocol's callbacks are in the page");
         Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(page.toFile());
         assertEquals("html", document.getDocumentElement().getTagName());

@@ -20,6 +20,10 @@ import java.util.Locale;
  * callbacks in words. Hovering a block shows its details; clicking it jumps to the iteration's
  * entry in the table under the timeline.
  *
+ * <p>The loops of a group ({@code ReactorGroup}) go on one page with {@link #renderGroup}: first
+ * side by side, one lane per loop on one clock, so that what each loop did at the same moment
+ * lines up; then each loop's own timeline as above.
+ *
  * <p>Thread: any; the trace is immutable.
  */
 public final class TracePage {
@@ -64,40 +68,171 @@ public final class TracePage {
      * @return a self-contained HTML page
      */
     public static String render(LoopTrace trace, String title) {
-        return new Drawing(trace, title).page();
+        StringBuilder out = new StringBuilder(64 * 1024);
+        head(out, title);
+        Drawing drawing = new Drawing(trace, out, "i");
+        drawing.summary();
+        legend(out, trace.slowThresholdNanos());
+        drawing.timeline();
+        drawing.details("Iterations");
+        return tail(out);
     }
 
-    /** One page being drawn: the scales worked out once, then the rows. */
+    /** Writes the page for the loops of a group to {@code file} (UTF-8), replacing it. */
+    public static void writeGroup(List<LoopTrace> loops, String title, Path file) throws IOException {
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write(renderGroup(loops, title));
+        }
+    }
+
+    /**
+     * The page for the loops of a group, {@code loops.get(i)} being loop {@code i}'s trace: the
+     * loops side by side on one clock, then each loop's timeline. The traces must come from one
+     * JVM (their times are {@code System.nanoTime()}).
+     */
+    public static String renderGroup(List<LoopTrace> loops, String title) {
+        StringBuilder out = new StringBuilder(64 * 1024 * (1 + loops.size()));
+        head(out, title);
+        long slowest = 0;
+        for (LoopTrace trace : loops) {
+            slowest = Math.max(slowest, trace.slowThresholdNanos());
+        }
+        out.append("<p class=\"summary\">").append(loops.size()).append(loops.size() == 1 ? " loop" : " loops")
+                .append(", each on its own thread; every connection lives on one of them.</p>\n");
+        legend(out, slowest);
+        Lanes.draw(out, loops);
+        for (int i = 0; i < loops.size(); i++) {
+            out.append("<h2 id=\"loop").append(i).append("\">Loop ").append(i).append("</h2>\n");
+            Drawing drawing = new Drawing(loops.get(i), out, "l" + i + "i");
+            drawing.summary();
+            drawing.timeline();
+            drawing.details("Iterations of loop " + i);
+        }
+        return tail(out);
+    }
+
+    private static void head(StringBuilder out, String title) {
+        out.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n")
+                .append("<meta charset=\"UTF-8\"/>\n<title>").append(esc(title)).append("</title>\n")
+                .append("<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n")
+                .append("<h1>").append(esc(title)).append("</h1>\n");
+    }
+
+    private static String tail(StringBuilder out) {
+        out.append("</body>\n</html>\n");
+        return out.toString();
+    }
+
+    private static void legend(StringBuilder out, long slowThresholdNanos) {
+        out.append("<p class=\"legend\">");
+        String[][] entries = {
+            {WAIT_COLOUR, "select wait"}, {colour("accept"), "accept"}, {colour("connect"), "connect"},
+            {colour("read"), "read"}, {colour("write"), "write ready"}, {colour("before select"), "before select (flush)"},
+            {colour("timer"), "timer"}, {colour("task"), "task"},
+        };
+        for (String[] entry : entries) {
+            out.append("<span class=\"key\"><span class=\"swatch\" style=\"background:").append(entry[0])
+                    .append("\"></span>").append(entry[1]).append("</span>");
+        }
+        out.append("<span class=\"key\"><span class=\"swatch slow\"></span>slow (over ")
+                .append(esc(Durations.format(slowThresholdNanos))).append(")</span>");
+        out.append("<span class=\"key\"><span class=\"closed\">\u2715</span> a connection closed</span></p>\n");
+    }
+
+    /**
+     * The loops of a group side by side: one lane per loop, time running left to right on one
+     * linear scale from the earliest recorded iteration to the end of the latest, each select
+     * wait grey and each callback in its colour at the moment it ran.
+     */
+    private static final class Lanes {
+        private static final int LABEL_W = 70;
+        private static final int LANE = 24;
+        private static final int LANE_TOP = 34;
+
+        static void draw(StringBuilder out, List<LoopTrace> loops) {
+            long start = Long.MAX_VALUE;
+            long end = Long.MIN_VALUE;
+            for (LoopTrace trace : loops) {
+                for (LoopTrace.Iteration it : trace.iterations()) {
+                    start = Math.min(start, it.startNanos());
+                    end = Math.max(end, it.startNanos() + it.waitNanos() + it.busyNanos());
+                }
+            }
+            out.append("<h2>The loops side by side</h2>\n");
+            if (start > end) {
+                out.append("<p>No loop recorded an iteration.</p>\n");
+                return;
+            }
+            long span = Math.max(1, end - start);
+            int width = WIDTH - LABEL_W - 20;
+            int height = LANE_TOP + loops.size() * LANE + 8;
+            out.append("<p class=\"how\">One lane per loop, on one clock: ").append(esc(Durations.format(span)))
+                    .append(" from the earliest iteration recorded to the end of the latest (each loop keeps only its "
+                            + "last iterations, so a lane may start later than another). Grey: waiting in select; "
+                            + "colour: a callback. Hover over a bar for its details; click it for its iteration "
+                            + "below.</p>\n");
+            out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
+                    .append(height).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
+                    .append("\" font-family=\"sans-serif\" font-size=\"11\">\n");
+            for (int q = 0; q <= 4; q++) {
+                int x = LABEL_W + q * width / 4;
+                out.append("<line x1=\"").append(x).append("\" y1=\"").append(LANE_TOP - 6).append("\" x2=\"").append(x)
+                        .append("\" y2=\"").append(height - 4).append("\" class=\"grid\"/>\n")
+                        .append("<text x=\"").append(x).append("\" y=\"").append(LANE_TOP - 10)
+                        .append("\" text-anchor=\"middle\" class=\"tick\">+")
+                        .append(esc(Durations.format(span * q / 4))).append("</text>\n");
+            }
+            for (int i = 0; i < loops.size(); i++) {
+                int y = LANE_TOP + i * LANE;
+                out.append("<g class=\"lane\">\n<a href=\"#loop").append(i).append("\"><text x=\"4\" y=\"")
+                        .append(y + 12).append("\" class=\"num\">loop ").append(i).append("</text></a>\n");
+                for (LoopTrace.Iteration it : loops.get(i).iterations()) {
+                    out.append("<a href=\"#l").append(i).append('i').append(it.number()).append("\">");
+                    bar(out, start, span, width, it.startNanos(), it.waitNanos(), y, "wait", WAIT_COLOUR,
+                            "loop " + i + " #" + it.number() + " waited " + Durations.format(it.waitNanos()));
+                    for (LoopTrace.Callback cb : it.callbacks()) {
+                        bar(out, start, span, width, cb.startNanos(), cb.durationNanos(), y,
+                                "cb cb-" + cb.kind().name().toLowerCase(Locale.ROOT), colour(cb.what()),
+                                "loop " + i + " #" + it.number() + " " + describe(cb));
+                    }
+                    out.append("</a>\n");
+                }
+                out.append("</g>\n");
+            }
+            out.append("</svg>\n");
+        }
+
+        /** One bar of a lane: {@code nanos} from {@code from}, at least half a pixel wide. */
+        private static void bar(StringBuilder out, long start, long span, int width, long from, long nanos, int y,
+                String classes, String fill, String title) {
+            double x = LABEL_W + (double) (from - start) * width / span;
+            double w = Math.max(0.5, (double) nanos * width / span);
+            out.append("<rect x=\"").append(fmt(x)).append("\" y=\"").append(y).append("\" width=\"").append(fmt(w))
+                    .append("\" height=\"").append(BAR + 2).append("\" class=\"").append(classes).append("\" fill=\"")
+                    .append(fill).append("\"><title>").append(esc(title)).append("</title></rect>");
+        }
+    }
+
+    /** One loop's trace being drawn: the scales worked out once, then the rows. */
     private static final class Drawing {
         private final LoopTrace trace;
-        private final String title;
         private final List<LoopTrace.Iteration> rows;
         private final long origin;
         private final long workScaleNanos;
-        private final StringBuilder out = new StringBuilder(64 * 1024);
+        private final StringBuilder out;
+        /** What the ids of this trace's iterations start with, unique on the page: {@code i} or {@code l2i}. */
+        private final String ids;
 
-        Drawing(LoopTrace trace, String title) {
+        Drawing(LoopTrace trace, StringBuilder out, String ids) {
             this.trace = trace;
-            this.title = title;
+            this.out = out;
+            this.ids = ids;
             this.rows = trace.iterations();
             this.origin = rows.isEmpty() ? 0 : rows.get(0).startNanos();
             this.workScaleNanos = workScale(rows);
         }
 
-        String page() {
-            out.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n")
-                    .append("<meta charset=\"UTF-8\"/>\n<title>").append(esc(title)).append("</title>\n")
-                    .append("<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n")
-                    .append("<h1>").append(esc(title)).append("</h1>\n");
-            summary();
-            legend();
-            timeline();
-            details();
-            out.append("</body>\n</html>\n");
-            return out.toString();
-        }
-
-        private void summary() {
+        void summary() {
             long waited = 0;
             long busy = 0;
             long bytesIn = 0;
@@ -135,23 +270,7 @@ public final class TracePage {
                             + "Hover over a bar for its details; click it for the iteration's entry below.</p>\n");
         }
 
-        private void legend() {
-            out.append("<p class=\"legend\">");
-            String[][] entries = {
-                {WAIT_COLOUR, "select wait"}, {colour("accept"), "accept"}, {colour("connect"), "connect"},
-                {colour("read"), "read"}, {colour("write"), "write ready"}, {colour("before select"), "before select (flush)"},
-                {colour("timer"), "timer"}, {colour("task"), "task"},
-            };
-            for (String[] entry : entries) {
-                out.append("<span class=\"key\"><span class=\"swatch\" style=\"background:").append(entry[0])
-                        .append("\"></span>").append(entry[1]).append("</span>");
-            }
-            out.append("<span class=\"key\"><span class=\"swatch slow\"></span>slow (over ")
-                    .append(esc(Durations.format(trace.slowThresholdNanos()))).append(")</span>");
-            out.append("<span class=\"key\"><span class=\"closed\">\u2715</span> a connection closed</span></p>\n");
-        }
-
-        private void timeline() {
+        void timeline() {
             int height = TOP + rows.size() * ROW + 10;
             out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
                     .append(height).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
@@ -194,7 +313,7 @@ public final class TracePage {
         }
 
         private void row(LoopTrace.Iteration it, int y) {
-            String anchor = "#i" + it.number();
+            String anchor = "#" + ids + it.number();
             out.append("<g class=\"iteration\">\n");
             if ((it.number() & 1) == 0) {
                 out.append("<rect x=\"0\" y=\"").append(y - 3).append("\" width=\"").append(WIDTH)
@@ -265,11 +384,11 @@ public final class TracePage {
             out.append("</text>\n");
         }
 
-        private void details() {
-            out.append("<h2>Iterations</h2>\n<table>\n<thead><tr><th>iteration</th><th>start</th><th>select</th>"
+        void details(String heading) {
+            out.append("<h2>").append(esc(heading)).append("</h2>\n<table>\n<thead><tr><th>iteration</th><th>start</th><th>select</th>"
                     + "<th>callbacks</th></tr></thead>\n<tbody>\n");
             for (LoopTrace.Iteration it : rows) {
-                out.append("<tr id=\"i").append(it.number()).append("\"><td>#").append(it.number()).append("</td><td>+")
+                out.append("<tr id=\"").append(ids).append(it.number()).append("\"><td>#").append(it.number()).append("</td><td>+")
                         .append(esc(relative(it.startNanos()))).append("</td><td>").append(esc(waitDescription(it)))
                         .append("</td><td>");
                 if (it.callbacks().isEmpty()) {

@@ -46,6 +46,24 @@ class TracePageTest {
     }
 
     @Test
+    void groupPageShowsEveryLoopInALaneOnOneClockThenEachLoopsTimeline() {
+        LoopTrace first = new LoopTrace(List.of(iteration(1, 10_000, read("pkg.OnLoopZero", 4_000))), 0, 100_000_000);
+        LoopTrace second = new LoopTrace(List.of(iteration(1, 10_000, read("pkg.OnLoopOne", 3_000)),
+                iteration(2, 10_000, read("pkg.OnLoopOne", 2_000))), 0, 100_000_000);
+        String page = TracePage.renderGroup(List.of(first, second), "two <loops>");
+        assertTrue(page.contains("The loops side by side"));
+        assertEquals(2, count(page, "<g class=\"lane\">"), "one lane per loop");
+        assertEquals(2 * 3, count(page, "class=\"cb cb-"), "each callback in its lane and in its loop's timeline");
+        assertTrue(page.contains("loop 0 #1 read of pkg.OnLoopZero"), "a lane's bar names its loop and iteration");
+        assertTrue(page.contains("loop 1 #2 read of pkg.OnLoopOne"));
+        assertTrue(page.contains("id=\"loop1\"") && page.contains("id=\"l1i2\"") && page.contains("href=\"#l1i2\""),
+                "ids are unique per loop and the lanes link to them");
+        assertTrue(!page.contains("id=\"i1\""), "no id of a one-loop page that two loops would share");
+        assertTrue(page.contains("two &lt;loops&gt;"));
+        assertTrue(TracePage.renderGroup(List.of(), "none").contains("No loop recorded an iteration"));
+    }
+
+    @Test
     void workScaleIsARoundNumberAboveMostIterationsSoOneSlowOneDoesNotFlattenTheRest() {
         List<LoopTrace.Iteration> rows = new java.util.ArrayList<>();
         for (int i = 0; i < 19; i++) {

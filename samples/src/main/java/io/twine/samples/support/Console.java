@@ -1,6 +1,7 @@
 package io.twine.samples.support;
 
 import io.twine.reactor.Reactor;
+import io.twine.reactor.ReactorGroup;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
@@ -11,7 +12,7 @@ import java.util.function.Consumer;
 
 /**
  * The world outside a sample: where its input comes from, where its output and errors go, and
- * who wants to know about the reactor it runs. The launcher passes {@link #system()}; tests pass
+ * who wants to know about the reactor it runs (or the group of loops, with {@code --loops N}). The launcher passes {@link #system()}; tests pass
  * their own streams and take the reactor to stop a server.
  *
  * <p>Immutable; the streams themselves are used from the loop thread (and the input from its
@@ -24,13 +25,16 @@ public final class Console {
     private final PrintStream err;
     private final boolean terminal;
     private final Consumer<Reactor> reactorListener;
+    private final Consumer<ReactorGroup> groupListener;
 
-    private Console(InputStream in, PrintStream out, PrintStream err, boolean terminal, Consumer<Reactor> reactorListener) {
+    private Console(InputStream in, PrintStream out, PrintStream err, boolean terminal, Consumer<Reactor> reactorListener,
+            Consumer<ReactorGroup> groupListener) {
         this.in = Objects.requireNonNull(in, "in");
         this.out = Objects.requireNonNull(out, "out");
         this.err = Objects.requireNonNull(err, "err");
         this.terminal = terminal;
         this.reactorListener = Objects.requireNonNull(reactorListener, "reactorListener");
+        this.groupListener = Objects.requireNonNull(groupListener, "groupListener");
     }
 
     /**
@@ -41,12 +45,12 @@ public final class Console {
     public static Console system() {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        return new Console(System.in, out, err, System.console() != null, reactor -> { });
+        return new Console(System.in, out, err, System.console() != null, reactor -> { }, group -> { });
     }
 
     /** Given streams, input not from a terminal: what tests use. */
     public static Console of(InputStream in, PrintStream out, PrintStream err) {
-        return new Console(in, out, err, false, reactor -> { });
+        return new Console(in, out, err, false, reactor -> { }, group -> { });
     }
 
     /**
@@ -55,7 +59,7 @@ public final class Console {
      * thread.
      */
     public Console onReactor(Consumer<Reactor> listener) {
-        return new Console(in, out, err, terminal, listener);
+        return new Console(in, out, err, terminal, listener, groupListener);
     }
 
     /** Where input lines come from (read by a line source's thread). */
@@ -84,11 +88,30 @@ public final class Console {
      */
     public Console alsoOnReactor(Consumer<Reactor> listener) {
         Objects.requireNonNull(listener, "listener");
-        return new Console(in, out, err, terminal, reactorListener.andThen(listener));
+        return new Console(in, out, err, terminal, reactorListener.andThen(listener), groupListener);
     }
 
     /** Tells the listener given to {@link #onReactor} about {@code reactor}. */
     public void reactorReady(Reactor reactor) {
         reactorListener.accept(reactor);
+    }
+
+    /**
+     * A copy whose server samples on several loops ({@code --loops N}) hand {@code listener} their
+     * group just before starting it (a test stops it with {@link ReactorGroup#stop()}).
+     */
+    public Console onGroup(Consumer<ReactorGroup> listener) {
+        return new Console(in, out, err, terminal, reactorListener, listener);
+    }
+
+    /** A copy that tells {@code listener} about the group too, after the listeners this console already has. */
+    public Console alsoOnGroup(Consumer<ReactorGroup> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return new Console(in, out, err, terminal, reactorListener, groupListener.andThen(listener));
+    }
+
+    /** Tells the listeners given to {@link #onGroup} and {@link #alsoOnGroup} about {@code group}, before it starts. */
+    public void groupReady(ReactorGroup group) {
+        groupListener.accept(group);
     }
 }

@@ -54,6 +54,7 @@ public final class GroupServerCommand {
             }
         }, name + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        console.groupReady(reactors);
         reactors.start();
         try {
             while (!reactors.awaitTermination(Duration.ofHours(1))) {
