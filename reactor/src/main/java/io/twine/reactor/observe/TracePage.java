@@ -141,8 +141,9 @@ public final class TracePage {
 
     /**
      * The loops of a group side by side: one lane per loop, time running left to right on one
-     * linear scale from the earliest recorded iteration to the end of the latest, each select
-     * wait grey and each callback in its colour at the moment it ran.
+     * linear scale from the first callback recorded to the end of the last (an idle loop's long
+     * waits before and after would squeeze the work into a sliver), each select wait grey and
+     * each callback in its colour at the moment it ran.
      */
     private static final class Lanes {
         private static final int LABEL_W = 70;
@@ -154,20 +155,22 @@ public final class TracePage {
             long end = Long.MIN_VALUE;
             for (LoopTrace trace : loops) {
                 for (LoopTrace.Iteration it : trace.iterations()) {
-                    start = Math.min(start, it.startNanos());
-                    end = Math.max(end, it.startNanos() + it.waitNanos() + it.busyNanos());
+                    for (LoopTrace.Callback cb : it.callbacks()) {
+                        start = Math.min(start, cb.startNanos());
+                        end = Math.max(end, cb.startNanos() + cb.durationNanos());
+                    }
                 }
             }
             out.append("<h2>The loops side by side</h2>\n");
             if (start > end) {
-                out.append("<p>No loop recorded an iteration.</p>\n");
+                out.append("<p>No loop recorded a callback.</p>\n");
                 return;
             }
             long span = Math.max(1, end - start);
             int width = WIDTH - LABEL_W - 20;
             int height = LANE_TOP + loops.size() * LANE + 8;
             out.append("<p class=\"how\">One lane per loop, on one clock: ").append(esc(Durations.format(span)))
-                    .append(" from the earliest iteration recorded to the end of the latest (each loop keeps only its "
+                    .append(" from the first callback recorded to the end of the last (each loop keeps only its "
                             + "last iterations, so a lane may start later than another). Grey: waiting in select; "
                             + "colour: a callback. Hover over a bar for its details; click it for its iteration "
                             + "below.</p>\n");
@@ -205,8 +208,13 @@ public final class TracePage {
         /** One bar of a lane: {@code nanos} from {@code from}, at least half a pixel wide. */
         private static void bar(StringBuilder out, long start, long span, int width, long from, long nanos, int y,
                 String classes, String fill, String title) {
-            double x = LABEL_W + (double) (from - start) * width / span;
-            double w = Math.max(0.5, (double) nanos * width / span);
+            long shownFrom = Math.max(from, start);
+            long shownTo = Math.min(from + nanos, start + span);
+            if (shownTo < shownFrom) {
+                return;  // a wait wholly before the first callback or after the last
+            }
+            double x = LABEL_W + (double) (shownFrom - start) * width / span;
+            double w = Math.max(0.5, (double) (shownTo - shownFrom) * width / span);
             out.append("<rect x=\"").append(fmt(x)).append("\" y=\"").append(y).append("\" width=\"").append(fmt(w))
                     .append("\" height=\"").append(BAR + 2).append("\" class=\"").append(classes).append("\" fill=\"")
                     .append(fill).append("\"><title>").append(esc(title)).append("</title></rect>");

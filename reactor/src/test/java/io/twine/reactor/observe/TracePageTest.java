@@ -60,7 +60,7 @@ class TracePageTest {
                 "ids are unique per loop and the lanes link to them");
         assertTrue(!page.contains("id=\"i1\""), "no id of a one-loop page that two loops would share");
         assertTrue(page.contains("two &lt;loops&gt;"));
-        assertTrue(TracePage.renderGroup(List.of(), "none").contains("No loop recorded an iteration"));
+        assertTrue(TracePage.renderGroup(List.of(), "none").contains("No loop recorded a callback"));
     }
 
     @Test
