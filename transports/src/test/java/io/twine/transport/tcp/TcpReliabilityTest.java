@@ -27,7 +27,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -339,12 +343,15 @@ class TcpReliabilityTest {
         final Reactor reactor;
         final SocketAddress server;
         final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** Cycles finished by every chain together: the progress the test waits on. */
+        final AtomicLong finished;
         int remaining;
 
-        ChainedConnects(Reactor reactor, SocketAddress server, int cycles) {
+        ChainedConnects(Reactor reactor, SocketAddress server, int cycles, AtomicLong finished) {
             this.reactor = reactor;
             this.server = server;
             this.remaining = cycles;
+            this.finished = finished;
         }
 
         @Override
@@ -354,6 +361,7 @@ class TcpReliabilityTest {
 
         @Override
         public void clientConnectionLost(Connector connector, Reason reason) {
+            finished.incrementAndGet();
             if (--remaining == 0) {
                 done.complete(null);
             } else {
@@ -368,6 +376,7 @@ class TcpReliabilityTest {
     }
 
     @Test
+    @Timeout(900)  // a backstop only: runChains fails as soon as the cycles stop making progress
     void twentyThousandConnectCloseCyclesLeaveNoDescriptorConnectionOrChunkBehind() throws Exception {
         ListeningPort port = rt.call(() -> Tcp.listen(reactor, ANY_PORT, Factory.forProtocol(() -> new Protocol() {
             @Override
@@ -386,17 +395,41 @@ class TcpReliabilityTest {
         assertTrue(reported.isEmpty(), reported.toString());
     }
 
-    private void runChains(ListeningPort port, int chains, int cyclesEach) {
+    /**
+     * Runs {@code chains} chains of {@code cyclesEach} connect-close cycles at once and waits for
+     * all of them, however long a busy machine makes that take, as long as cycles keep finishing:
+     * it fails when none has finished for {@value #STALL_SECONDS} s (a leak or a stuck loop).
+     */
+    private void runChains(ListeningPort port, int chains, int cyclesEach) throws Exception {
+        AtomicLong finished = new AtomicLong();
         List<CompletableFuture<Void>> done = new ArrayList<>();
         rt.run(() -> {
             for (int i = 0; i < chains; i++) {
-                ChainedConnects chain = new ChainedConnects(reactor, port.getHost(), cyclesEach);
+                ChainedConnects chain = new ChainedConnects(reactor, port.getHost(), cyclesEach, finished);
                 done.add(chain.done);
                 Tcp.connect(reactor, port.getHost(), chain);
             }
         });
-        done.forEach(ReactorThread::await);
+        CompletableFuture<Void> all = CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0]));
+        long seen = -1;
+        while (true) {
+            try {
+                all.get(STALL_SECONDS, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                throw new AssertionError(e.getCause());
+            } catch (TimeoutException e) {
+                long now = finished.get();
+                if (now == seen) {
+                    throw new AssertionError("no connect-close cycle finished in " + STALL_SECONDS + " s; "
+                            + now + " of " + (long) chains * cyclesEach + " done");
+                }
+                seen = now;
+            }
+        }
     }
+
+    private static final long STALL_SECONDS = 30;
 
     @Test
     void twoThousandIdleConnectionsCloseWithoutLeavingAnythingBehind() throws Exception {
