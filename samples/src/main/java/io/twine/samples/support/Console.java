@@ -12,8 +12,9 @@ import java.util.function.Consumer;
 
 /**
  * The world outside a sample: where its input comes from, where its output and errors go, and
- * who wants to know about the reactor it runs (or the group of loops, with {@code --loops N}). The launcher passes {@link #system()}; tests pass
- * their own streams and take the reactor to stop a server.
+ * who wants to know about the reactor it runs (or its group of loops, with {@code --loops N}).
+ * The launcher passes {@link #system()}; tests pass their own streams and take the reactor (or
+ * the group) to stop a server.
  *
  * <p>Immutable; the streams themselves are used from the loop thread (and the input from its
  * reader thread).
