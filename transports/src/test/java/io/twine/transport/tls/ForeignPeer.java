@@ -113,8 +113,14 @@ final class ForeignPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for the peer to exit and for everything it wrote to be captured: its output is read by
+     * threads of ours, which may still be copying the last bytes when the process has gone.
+     */
     int awaitExit(Duration timeout) throws InterruptedException {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                || !out.awaitEnd(deadline) || !err.awaitEnd(deadline)) {
             throw new AssertionError("the peer did not exit within " + timeout + "; output:\n" + out.text() + "\nerrors:\n" + err.text());
         }
         return process.exitValue();
@@ -170,6 +176,18 @@ final class ForeignPeer implements AutoCloseable {
 
         synchronized String text() {
             return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        /** Waits until the stream has ended (every byte appended), or {@code deadline} ({@code System.nanoTime()}). */
+        synchronized boolean awaitEnd(long deadline) throws InterruptedException {
+            while (open) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
         }
     }
 }
