@@ -44,6 +44,12 @@ final class Loopback {
      * @throws AssertionError at the first byte that differs
      */
     static long readPatternUntilEof(InputStream in, int chunk) throws IOException {
+        return readPatternUntilEof(in, chunk, new java.util.concurrent.atomic.AtomicLong());
+    }
+
+    /** As {@link #readPatternUntilEof(InputStream, int)}, adding each read's bytes to {@code progress}. */
+    static long readPatternUntilEof(InputStream in, int chunk, java.util.concurrent.atomic.AtomicLong progress)
+            throws IOException {
         byte[] buffer = new byte[chunk];
         long total = 0;
         int n;
@@ -54,6 +60,7 @@ final class Loopback {
                 }
             }
             total += n;
+            progress.addAndGet(n);
         }
         return total;
     }

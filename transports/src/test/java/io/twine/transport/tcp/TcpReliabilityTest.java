@@ -410,7 +410,18 @@ class TcpReliabilityTest {
                 Tcp.connect(reactor, port.getHost(), chain);
             }
         });
-        CompletableFuture<Void> all = CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0]));
+        awaitWhileProgressing(done, finished, "connect-close cycles of " + (long) chains * cyclesEach);
+    }
+
+    private static final long STALL_SECONDS = 30;
+
+    /**
+     * Waits for every one of {@code futures}, however long a busy machine makes that take, as
+     * long as {@code progress} keeps moving: fails when it has not moved for {@value #STALL_SECONDS} s.
+     */
+    private static void awaitWhileProgressing(List<? extends CompletableFuture<?>> futures, AtomicLong progress,
+            String what) throws InterruptedException {
+        CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]));
         long seen = -1;
         while (true) {
             try {
@@ -419,17 +430,14 @@ class TcpReliabilityTest {
             } catch (ExecutionException e) {
                 throw new AssertionError(e.getCause());
             } catch (TimeoutException e) {
-                long now = finished.get();
+                long now = progress.get();
                 if (now == seen) {
-                    throw new AssertionError("no connect-close cycle finished in " + STALL_SECONDS + " s; "
-                            + now + " of " + (long) chains * cyclesEach + " done");
+                    throw new AssertionError("no progress in " + STALL_SECONDS + " s: " + now + " " + what + " done");
                 }
                 seen = now;
             }
         }
     }
-
-    private static final long STALL_SECONDS = 30;
 
     @Test
     void twoThousandIdleConnectionsCloseWithoutLeavingAnythingBehind() throws Exception {
@@ -504,12 +512,13 @@ class TcpReliabilityTest {
 
     /** Each connection's server queues {@code bytes} of the pattern as soon as it is made. */
     private ListeningPort listenWriting(int bytes, List<Counting> servers) {
+        byte[] pattern = Loopback.patternBytes(0, bytes);  // once: making it is slow, and each write copies it
         return rt.call(() -> Tcp.listen(reactor, ANY_PORT, Factory.forProtocol(() -> {
             Counting server = new Counting() {
                 @Override
                 public void connectionMade() {
                     super.connectionMade();
-                    transport.write(Loopback.patternBytes(0, bytes));
+                    transport.write(pattern);
                 }
             };
             servers.add(server);
@@ -517,12 +526,12 @@ class TcpReliabilityTest {
         })));
     }
 
-    /** Reads the pattern from {@code socket} on a thread of its own until the end of stream. */
-    private static CompletableFuture<Long> readAllOnAThread(Socket socket) {
+    /** Reads the pattern from {@code socket} on a thread of its own until the end of stream, counting into {@code progress}. */
+    private static CompletableFuture<Long> readAllOnAThread(Socket socket, AtomicLong progress) {
         CompletableFuture<Long> bytes = new CompletableFuture<>();
         new Thread(() -> {
             try (socket) {
-                bytes.complete(Loopback.readPatternUntilEof(socket.getInputStream(), 65536));
+                bytes.complete(Loopback.readPatternUntilEof(socket.getInputStream(), 65536, progress));
             } catch (Throwable e) {
                 bytes.completeExceptionally(e);
             }
@@ -531,6 +540,7 @@ class TcpReliabilityTest {
     }
 
     @Test
+    @Timeout(900)  // a backstop only: the reads fail as soon as they stop making progress
     void stopDeliversEveryQueuedByteToEachReaderAndWaitsForAPeerThatReadsLate() throws Exception {
         int readers = 16;
         int perConnection = 8 * 1024 * 1024;
@@ -551,9 +561,12 @@ class TcpReliabilityTest {
                     .filter(s -> s.transport().getPeer().equals(late.getLocalSocketAddress())).findFirst().orElseThrow());
             reactor.stop();  // from this thread; everything below was queued before it
             List<CompletableFuture<Long>> received = new ArrayList<>();
+            AtomicLong bytesRead = new AtomicLong();
             for (Socket socket : sockets) {
-                received.add(readAllOnAThread(socket));
+                received.add(readAllOnAThread(socket, bytesRead));
             }
+            // 128 MiB read and checked byte by byte: on a busy machine that takes what it takes.
+            awaitWhileProgressing(received, bytesRead, "bytes of " + (long) readers * perConnection + " read");
             for (CompletableFuture<Long> bytes : received) {
                 assertEquals(perConnection, (long) ReactorThread.await(bytes));
             }
@@ -566,7 +579,10 @@ class TcpReliabilityTest {
             // the socket buffers), and the reactor waits for it.
             assertFalse(lateServer.lost.isDone(), "the late peer's connection ended before it read");
             assertTrue(reactor.isRunning(), "the reactor stopped before the late peer read its bytes");
-            assertEquals(perConnection, (long) ReactorThread.await(readAllOnAThread(late)));
+            AtomicLong lateRead = new AtomicLong();
+            CompletableFuture<Long> lateBytes = readAllOnAThread(late, lateRead);
+            awaitWhileProgressing(List.of(lateBytes), lateRead, "bytes of " + perConnection + " read late");
+            assertEquals(perConnection, (long) lateBytes.join());
             assertEquals(Reason.Kind.CLOSED_BY_US, ReactorThread.await(lateServer.lost).kind());
         }
     }
