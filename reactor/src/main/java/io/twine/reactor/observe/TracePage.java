@@ -78,7 +78,14 @@ public final class TracePage {
         return tail(out);
     }
 
-    /** Writes the page for the loops of a group to {@code file} (UTF-8), replacing it. */
+    /**
+     * Writes the page for the loops of a group to {@code file} (UTF-8), replacing it.
+     *
+     * @param loops each loop's trace, loop 0 first
+     * @param title the page's heading
+     * @param file where the page goes
+     * @throws IOException if the file cannot be written
+     */
     public static void writeGroup(List<LoopTrace> loops, String title, Path file) throws IOException {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             out.write(renderGroup(loops, title));
@@ -89,6 +96,10 @@ public final class TracePage {
      * The page for the loops of a group, {@code loops.get(i)} being loop {@code i}'s trace: the
      * loops side by side on one clock, then each loop's timeline. The traces must come from one
      * JVM (their times are {@code System.nanoTime()}).
+     *
+     * @param loops each loop's trace, loop 0 first
+     * @param title the page's heading
+     * @return the page, well-formed XHTML
      */
     public static String renderGroup(List<LoopTrace> loops, String title) {
         StringBuilder out = new StringBuilder(64 * 1024 * (1 + loops.size()));
