@@ -11,6 +11,7 @@ import io.twine.reactor.spi.BeforeNextSelect;
 import io.twine.reactor.spi.ChunkPool;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.FlowControl;
+import io.twine.reactor.spi.GracefulLayer;
 import io.twine.reactor.spi.IoHandler;
 import io.twine.reactor.spi.Labelled;
 import io.twine.reactor.spi.LoopMonitor;
@@ -448,9 +449,12 @@ final class TcpConnection implements SwitchableTransport, IoHandler, BeforeNextS
         close(Reason.error(error));
     }
 
+    /** The reactor stops: a layer over this connection (TLS) closes first if it has its own goodbye to send. */
     @Override
     public void shutdown() {
-        loseConnection();
+        if (!(protocol instanceof GracefulLayer layer) || !layer.closeGracefully()) {
+            loseConnection();
+        }
     }
 
     @Override

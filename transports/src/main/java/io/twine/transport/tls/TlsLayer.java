@@ -10,6 +10,7 @@ import io.twine.reactor.DelayedCall;
 import io.twine.reactor.spi.BeforeNextSelect;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.FlowControl;
+import io.twine.reactor.spi.GracefulLayer;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
@@ -59,7 +60,7 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Thread: loop only.
  */
-final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNextSelect {
+final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNextSelect, GracefulLayer {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** The most ciphertext held while reading is paused; a transport that honours pausing stays far below. */
@@ -750,6 +751,21 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
             return;
         }
         requestFlush();
+    }
+
+    /**
+     * The reactor stops: an established session ends as {@link #loseConnection()} ends it (the
+     * queued plaintext as records, then {@code close_notify}); one still in its handshake has
+     * nothing to flush and is left to the transport to close, as is one whose {@code close_notify}
+     * has gone out already (after {@link #loseWriteConnection()}) or that failed.
+     */
+    @Override
+    public boolean closeGracefully() {
+        if (transport == null || !handshakeDone || closeNotifySent || failed || finished) {
+            return false;
+        }
+        loseConnection();
+        return true;
     }
 
     @Override
