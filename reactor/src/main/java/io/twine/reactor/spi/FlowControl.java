@@ -85,6 +85,15 @@ public final class FlowControl {
     }
 
     /**
+     * Whether a streaming producer is paused now, by this flow control.
+     *
+     * @return true between a pause and the resume that follows it
+     */
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /**
      * {@link Transport#registerProducer}. A transport that is already closed stops the producer at
      * once and keeps nothing; otherwise a streaming producer is paused at once if {@code queued}
      * is above the high-water mark, and a pull producer is asked for its first bytes.

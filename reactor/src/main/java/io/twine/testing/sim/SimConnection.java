@@ -6,6 +6,7 @@ import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.protocol.SwitchableTransport;
 import io.twine.protocol.Transport;
+import io.twine.reactor.spi.FlowControl;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -35,8 +36,6 @@ final class SimConnection implements SwitchableTransport, SimResource {
         void connectionClosed(SimConnection connection, Reason reason);
     }
 
-    private static final long DEFAULT_HIGH_WATER_MARK = 64 * 1024;
-    private static final long DEFAULT_LOW_WATER_MARK = 16 * 1024;
     private static final int SEGMENT = 1460;
     private static final int MAX_READ = 64 * 1024;
 
@@ -63,12 +62,8 @@ final class SimConnection implements SwitchableTransport, SimResource {
     private boolean finArrived;
     private boolean resetArrived;
 
-    private long highWaterMark = DEFAULT_HIGH_WATER_MARK;
-    private long lowWaterMark = DEFAULT_LOW_WATER_MARK;
+    private final FlowControl flow = new FlowControl();
     private long maxWriteBufferSize;
-    private Producer producer;
-    private boolean streamingProducer;
-    private boolean producerPaused;
 
     private boolean made;
     private boolean readingPaused;
@@ -171,8 +166,12 @@ final class SimConnection implements SwitchableTransport, SimResource {
         } else {
             drained();
         }
-        if (!closed && producer != null && outbound.size() <= lowWaterMark) {
-            resumeProducer();
+        if (!closed) {
+            boolean wasPaused = flow.isPaused();
+            host.run("resumeProducing", () -> flow.drained(outbound.size()));
+            if (wasPaused && !flow.isPaused()) {
+                log("producer resumed");
+            }
         }
     }
 
@@ -383,8 +382,7 @@ final class SimConnection implements SwitchableTransport, SimResource {
             throw simulation.violation(id + ": connectionLost a second time, with " + reason);
         }
         lostReason = reason;
-        Producer registered = producer;
-        producer = null;
+        Producer registered = flow.detach();
         if (registered != null && registered != this) {
             host.run("stopProducing", registered::stopProducing);
         }
@@ -466,23 +464,11 @@ final class SimConnection implements SwitchableTransport, SimResource {
         if (!waitingForRoom) {
             scheduleFlush();
         }
-        if (producer != null && streamingProducer && !producerPaused && outbound.size() > highWaterMark) {
-            producerPaused = true;
+        boolean wasPaused = flow.isPaused();
+        host.run("pauseProducing", () -> flow.queued(outbound.size()));
+        if (!wasPaused && flow.isPaused()) {
             log("producer paused at " + outbound.size() + " B queued");
-            host.run("pauseProducing", producer::pauseProducing);
         }
-    }
-
-    private void resumeProducer() {
-        if (streamingProducer) {
-            if (!producerPaused) {
-                return;
-            }
-            producerPaused = false;
-            log("producer resumed");
-        }
-        Producer registered = producer;
-        host.run("resumeProducing", registered::resumeProducing);
     }
 
     // ------------------------------------------------------------------ Transport: closing
@@ -579,38 +565,17 @@ final class SimConnection implements SwitchableTransport, SimResource {
 
     @Override
     public void registerProducer(Producer newProducer, boolean streaming) {
-        Objects.requireNonNull(newProducer, "producer");
-        if (producer != null) {
-            throw new IllegalStateException("a producer is already registered: " + producer);
-        }
-        if (closed) {
-            newProducer.stopProducing();
-            return;
-        }
-        producer = newProducer;
-        streamingProducer = streaming;
-        producerPaused = false;
-        if (streaming) {
-            if (outbound.size() > highWaterMark) {
-                producerPaused = true;
-                newProducer.pauseProducing();
-            }
-        } else {
-            newProducer.resumeProducing();
-        }
+        flow.register(newProducer, streaming, outbound.size(), closed);
     }
 
     @Override
     public void unregisterProducer() {
-        producer = null;
-        producerPaused = false;
+        flow.unregister();
     }
 
     @Override
     public void setWriteBufferLimits(long highWaterMark, long lowWaterMark) {
-        Transport.checkWriteBufferLimits(highWaterMark, lowWaterMark);
-        this.highWaterMark = highWaterMark;
-        this.lowWaterMark = lowWaterMark;
+        flow.setLimits(highWaterMark, lowWaterMark);
     }
 
     @Override
