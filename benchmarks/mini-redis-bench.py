@@ -4,11 +4,15 @@
     mvn -B -q package -pl samples,benchmarks -am -DskipTests
     python3 benchmarks/mini-redis-bench.py [--rounds 3] [--requests 300000] [--out benchmarks/results]
 
-For each round, each server in turn (interleaved, so a noisy moment hurts all three alike):
-start it pinned to CPU 0, warm it up, run
-    redis-benchmark -c 50 -n REQUESTS -P {1,16} -q -t ping_inline,ping_mbulk,set,get,incr,lpush,lpop
-pinned to CPU 1, stop it. Reports the median of the rounds: a Markdown table (mini-redis.md),
-an SVG chart (mini-redis.svg) and every raw number (mini-redis.json) in --out.
+Starts the three servers at once, each pinned to CPU 0, and warms each up. Then, round by round,
+for -P 1 and -P 16 and for each test, runs
+    redis-benchmark -c 50 -n REQUESTS -P {1,16} -q -t TEST
+pinned to CPU 1 against the three servers back to back (the first of them changes from test to
+test and round to round). So the three rates of one test in one round are measured seconds apart,
+and a noisy minute of the shared machine hurts all three alike; an idle server waits in
+epoll_wait and costs the others nothing. Reports the median of the rounds and, for the ratios,
+the median of each round's ratio: a Markdown table (mini-redis.md), an SVG chart (mini-redis.svg)
+and every raw number (mini-redis.json) in --out.
 
 Needs redis-server, redis-benchmark (Debian's redis-server, redis-tools), taskset, and the two
 jars built by the mvn command above. The servers: redis-server with persistence off;
@@ -71,43 +75,57 @@ def benchmark(port, requests, pipeline, tests=",".join(t.lower() for t in TESTS)
 
 def run(args):
     raw = {name: {p: {t: [] for t in TESTS} for p in PIPELINES} for name in SERVERS}
-    for round_ in range(1, args.rounds + 1):
+    names = list(SERVERS)
+    ports, processes = {}, []
+    try:
         for name, command in SERVERS.items():
-            port = free_port()
-            server = subprocess.Popen(["taskset", "-c", "0"] + command(port),
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            try:
-                wait_for(port)
-                benchmark(port, args.requests // 3, 16)  # warm-up (the JIT, the allocator), not counted
-                for pipeline in PIPELINES:
-                    rates = benchmark(port, args.requests, pipeline)
-                    for test in TESTS:
-                        raw[name][pipeline][test].append(rates[test])
-                    print("round %d %-12s -P %-2d %s" % (round_, name, pipeline,
-                          " ".join("%s=%.0f" % (t, rates[t]) for t in TESTS)), flush=True)
-            finally:
-                server.terminate()
-                server.wait(30)
+            ports[name] = free_port()
+            processes.append(subprocess.Popen(["taskset", "-c", "0"] + command(ports[name]),
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for name in names:
+            wait_for(ports[name])
+            benchmark(ports[name], args.requests // 3, 16)  # warm-up (the JIT, the allocator), not counted
+        for round_ in range(args.rounds):
+            for pipeline in PIPELINES:
+                for i, test in enumerate(TESTS):
+                    first = (round_ + i) % len(names)
+                    for name in names[first:] + names[:first]:
+                        raw[name][pipeline][test].append(benchmark(ports[name], args.requests, pipeline, test.lower())[test])
+                for name in names:
+                    print("round %d %-12s -P %-2d %s" % (round_ + 1, name, pipeline,
+                          " ".join("%s=%.0f" % (t, raw[name][pipeline][t][-1]) for t in TESTS)), flush=True)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(30)
     return raw
 
 
 def report(raw, args):
     median = {n: {p: {t: statistics.median(raw[n][p][t]) for t in TESTS} for p in PIPELINES} for n in SERVERS}
+
+    def ratio(p, t, other):  # the median of the rounds' ratios: each round's three rates are neighbours in time
+        return statistics.median(m / o for m, o in zip(raw["mini-redis"][p][t], raw[other][p][t]))
+
     lines = ["| -P | test | redis-server | mini-redis | Netty | mini / redis | mini / Netty |",
              "|---:|---|---:|---:|---:|---:|---:|"]
     for p in PIPELINES:
         for t in TESTS:
             r, m, n = median["redis-server"][p][t], median["mini-redis"][p][t], median["netty"][p][t]
-            lines.append("| %d | %s | %s | %s | %s | %.2f | %.2f |" % (p, t, fmt(r), fmt(m), fmt(n), m / r, m / n))
-    setup = ("redis-benchmark -c 50 -n %d -q, server on CPU 0, redis-benchmark on CPU 1, median of %d interleaved "
-             "rounds; requests per second" % (args.requests, args.rounds))
+            lines.append("| %d | %s | %s | %s | %s | %.2f | %.2f |" % (p, t, fmt(r), fmt(m), fmt(n),
+                                                                     ratio(p, t, "redis-server"), ratio(p, t, "netty")))
+    chart_setup = ("redis-benchmark -c 50 -n %d -q, server on CPU 0, redis-benchmark on CPU 1, median of %d rounds"
+                   % (args.requests, args.rounds))
+    setup = (chart_setup + " (each test run against the three servers back to back); requests per second; "
+             "the ratios are medians of each round's ratio")
     table = "\n".join(lines)
     with open(os.path.join(args.out, "mini-redis.md"), "w") as f:
         f.write(setup + "\n\n" + table + "\n")
     with open(os.path.join(args.out, "mini-redis.json"), "w") as f:
         json.dump({"setup": setup, "rounds": raw}, f, indent=1)
     with open(os.path.join(args.out, "mini-redis.svg"), "w") as f:
-        f.write(svg(median, setup))
+        f.write(svg(median, chart_setup))
     print(setup)
     print(table)
 
