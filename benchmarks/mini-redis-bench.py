@@ -12,7 +12,9 @@ test and round to round). So the three rates of one test in one round are measur
 and a noisy minute of the shared machine hurts all three alike; an idle server waits in
 epoll_wait and costs the others nothing. Reports the median of the rounds and, for the ratios,
 the median of each round's ratio: a Markdown table (mini-redis.md), an SVG chart (mini-redis.svg)
-and every raw number (mini-redis.json) in --out.
+and every raw number (mini-redis.json) in --out. Beside each rate it notes the CPU time per request
+of redis-benchmark (its resource usage as a child of this script) and of the server (its
+/proc/PID/stat, all threads, user and system), to show which side is the limit.
 
 Needs redis-server, redis-benchmark (Debian's redis-server, redis-tools), taskset, and the two
 jars built by the mvn command above. The servers: redis-server with persistence off;
@@ -22,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import socket
 import statistics
 import subprocess
@@ -73,15 +76,29 @@ def benchmark(port, requests, pipeline, tests=",".join(t.lower() for t in TESTS)
     return found
 
 
+def cpu_seconds(pid):
+    """User plus system time of a process, all its threads, from /proc/PID/stat (fields 14 and 15)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(args):
     raw = {name: {p: {t: [] for t in TESTS} for p in PIPELINES} for name in SERVERS}
+    cpu = {side: {name: {p: {t: [] for t in TESTS} for p in PIPELINES} for name in SERVERS}
+           for side in ("client", "server")}  # microseconds of CPU per request
     names = list(SERVERS)
-    ports, processes = {}, []
+    ports, processes = {}, {}
     try:
         for name, command in SERVERS.items():
             ports[name] = free_port()
-            processes.append(subprocess.Popen(["taskset", "-c", "0"] + command(ports[name]),
-                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            processes[name] = subprocess.Popen(["taskset", "-c", "0"] + command(ports[name]),
+                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for name in names:
             wait_for(ports[name])
             benchmark(ports[name], args.requests // 3, 16)  # warm-up (the JIT, the allocator), not counted
@@ -90,19 +107,22 @@ def run(args):
                 for i, test in enumerate(TESTS):
                     first = (round_ + i) % len(names)
                     for name in names[first:] + names[:first]:
+                        client_before, server_before = children_cpu_seconds(), cpu_seconds(processes[name].pid)
                         raw[name][pipeline][test].append(benchmark(ports[name], args.requests, pipeline, test.lower())[test])
+                        cpu["client"][name][pipeline][test].append((children_cpu_seconds() - client_before) * 1e6 / args.requests)
+                        cpu["server"][name][pipeline][test].append((cpu_seconds(processes[name].pid) - server_before) * 1e6 / args.requests)
                 for name in names:
                     print("round %d %-12s -P %-2d %s" % (round_ + 1, name, pipeline,
                           " ".join("%s=%.0f" % (t, raw[name][pipeline][t][-1]) for t in TESTS)), flush=True)
     finally:
-        for process in processes:
+        for process in processes.values():
             process.terminate()
-        for process in processes:
+        for process in processes.values():
             process.wait(30)
-    return raw
+    return raw, cpu
 
 
-def report(raw, args):
+def report(raw, cpu, args):
     median = {n: {p: {t: statistics.median(raw[n][p][t]) for t in TESTS} for p in PIPELINES} for n in SERVERS}
 
     def ratio(p, t, other):  # the median of the rounds' ratios: each round's three rates are neighbours in time
@@ -119,11 +139,18 @@ def report(raw, args):
                    % (args.requests, args.rounds))
     setup = (chart_setup + " (each test run against the three servers back to back); requests per second; "
              "the ratios are medians of each round's ratio")
+    lines += ["", "CPU time per request, microseconds (medians): redis-benchmark's against each server, and each server's",
+              "", "| -P | test | client: redis-server | client: mini-redis | client: Netty "
+              "| redis-server | mini-redis | Netty |", "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for p in PIPELINES:
+        for t in TESTS:
+            lines.append("| %d | %s | %s |" % (p, t, " | ".join(
+                "%.2f" % statistics.median(cpu[side][n][p][t]) for side in ("client", "server") for n in SERVERS)))
     table = "\n".join(lines)
     with open(os.path.join(args.out, "mini-redis.md"), "w") as f:
         f.write(setup + "\n\n" + table + "\n")
     with open(os.path.join(args.out, "mini-redis.json"), "w") as f:
-        json.dump({"setup": setup, "rounds": raw}, f, indent=1)
+        json.dump({"setup": setup, "rounds": raw, "cpu_us_per_request": cpu}, f, indent=1)
     with open(os.path.join(args.out, "mini-redis.svg"), "w") as f:
         f.write(svg(median, chart_setup))
     print(setup)
@@ -170,7 +197,7 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks/results"))
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    report(run(args), args)
+    report(*run(args), args)
 
 
 if __name__ == "__main__":
