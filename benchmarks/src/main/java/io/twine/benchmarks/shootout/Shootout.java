@@ -38,6 +38,9 @@ import java.util.stream.Stream;
  *   --tls                    every connection over TLS 1.3 (a self-signed EC P-256 key made with
  *                            keytool at start); the C load generator is then built with OpenSSL
  *   --warmup 3               seconds of load before measuring
+ *   --handshake-warmup 45    seconds of load before measuring F over TLS: the JIT needs tens of
+ *                            thousands of handshakes before it has compiled the JDK's TLS code,
+ *                            and with less F measures the compiler more than the server
  *   --duration 5             seconds measured
  *   --rounds 1               runs of each server per scenario, interleaved; the median is reported
  *   --time-limit 900         seconds for the whole shootout; runs that would not fit are skipped
@@ -82,6 +85,7 @@ public final class Shootout {
     private final List<Contestant> contestants = new ArrayList<>();
     private final List<Scenario> scenarios = new ArrayList<>();
     private final double warmupSeconds;
+    private final double handshakeWarmupSeconds;
     private final double durationSeconds;
     private final long deadline;
     private final long timeLimitNanos;
@@ -155,6 +159,7 @@ public final class Shootout {
             }
         }
         warmupSeconds = args.doubleValue("--warmup", 3);
+        handshakeWarmupSeconds = args.doubleValue("--handshake-warmup", 45);
         durationSeconds = args.doubleValue("--duration", 5);
         timeLimitNanos = (long) (args.doubleValue("--time-limit", 900) * 1e9);
         deadline = System.nanoTime() + timeLimitNanos;
@@ -230,9 +235,9 @@ public final class Shootout {
             keyStore = SelfSignedKeyStore.create(work.resolve("server.p12"), out.resolve("keytool.log"));
         }
         chooseLoadGenerator();
-        System.out.printf(Locale.ROOT, "shootout: %d servers x %d scenarios x %d round(s), %s, warm-up %.1f s, measured %.1f s, "
+        System.out.printf(Locale.ROOT, "shootout: %d servers x %d scenarios x %d round(s), %s, warm-up %s, measured %.1f s, "
                         + "time limit %d s; %s; %s; results in %s, temporary files in %s%n",
-                contestants.size(), scenarios.size(), rounds, variantsDescription, warmupSeconds, durationSeconds,
+                contestants.size(), scenarios.size(), rounds, variantsDescription, describeWarmup(), durationSeconds,
                 TimeUnit.NANOSECONDS.toSeconds(timeLimitNanos), pinning, loadDescription, out.toAbsolutePath(), work);
         if (servers.contains(EchoKind.C_EPOLL) && !tls) {
             cServer = compile("echo_epoll");
@@ -284,10 +289,21 @@ public final class Shootout {
     }
 
     private String describeSetup() {
-        return String.format(Locale.ROOT, "%s %s, %d CPUs, %s; %s; %s; warm-up %.0f s, measured %.0f s",
+        return String.format(Locale.ROOT, "%s %s, %d CPUs, %s; %s; %s; warm-up %s, measured %.0f s",
                 System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), pinning, variantsDescription, loadDescription,
-                warmupSeconds, durationSeconds);
+                describeWarmup(), durationSeconds);
+    }
+
+    private String describeWarmup() {
+        String warmup = String.format(Locale.ROOT, "%.1f s", warmupSeconds);
+        return tls && scenarios.contains(Scenario.F)
+                ? warmup + String.format(Locale.ROOT, " (F: %.1f s)", handshakeWarmupSeconds) : warmup;
+    }
+
+    /** Seconds of load before {@code scenario} is measured. */
+    private double warmupSeconds(Scenario scenario) {
+        return scenario.churn() && tls ? handshakeWarmupSeconds : warmupSeconds;
     }
 
     /** Why {@code contestant} cannot run {@code scenario} here, or null when it can. */
@@ -340,7 +356,8 @@ public final class Shootout {
         ok.sort((a, b) -> Double.compare(a.headline(), b.headline()));
         RunResult chosen = ok.get((ok.size() - 1) / 2);
         if (ok.size() > 1) {
-            chosen.note = "median of " + ok.size() + " runs";
+            // keeps what the run said of itself (over TLS: the negotiated version and cipher)
+            chosen.note = "median of " + ok.size() + " runs" + (chosen.note.isEmpty() ? "" : "; " + chosen.note);
         }
         return chosen;
     }
@@ -390,7 +407,7 @@ public final class Shootout {
 
     private RunResult loadRun(EchoKind kind, Variant variant, Scenario scenario, ChildProcess server, ChildProcess load,
             Path log) throws InterruptedException {
-        long limitMillis = (long) ((warmupSeconds + durationSeconds) * 1000) + 60_000;
+        long limitMillis = (long) ((warmupSeconds(scenario) + durationSeconds) * 1000) + 60_000;
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(limitMillis, (long) (secondsLeft() * 1000) + 30_000));
         String failure = null;
         long[] cpuAtStart = null;
@@ -405,7 +422,7 @@ public final class Shootout {
             } else if (line.equals("MEASURED")) {
                 cpuAtEnd = new long[] {ProcStats.cpuNanos(server.pid()), System.nanoTime()};
             } else if (line.startsWith("PROGRESS ")) {
-                printProgress(variant.label(kind) + " " + scenario.name(), line);
+                printProgress(variant.label(kind) + " " + scenario.name(), warmupSeconds(scenario), line);
             } else if (line.startsWith("FAILED ")) {
                 failure = line.substring("FAILED ".length());
             } else if (line.startsWith("RESULT ")) {
@@ -428,15 +445,15 @@ public final class Shootout {
                 : "the load generator gave no result in time; see " + log);
     }
 
-    private void printProgress(String label, String line) {
+    private void printProgress(String label, double warmup, String line) {
         String[] parts = line.split(" ");
         double elapsed = Long.parseLong(parts[1]) / 1000.0;
         long messages = Long.parseLong(parts[2]);
         String phase;
-        if (elapsed < warmupSeconds) {
-            phase = String.format(Locale.ROOT, "warm-up %.0f/%.0f s", elapsed, warmupSeconds);
+        if (elapsed < warmup) {
+            phase = String.format(Locale.ROOT, "warm-up %.0f/%.0f s", elapsed, warmup);
         } else {
-            double measured = Math.min(elapsed - warmupSeconds, durationSeconds);
+            double measured = Math.min(elapsed - warmup, durationSeconds);
             phase = String.format(Locale.ROOT, "measuring %.0f/%.0f s, %s msg/s", measured, durationSeconds,
                     Reports.si(measured > 0 ? messages / measured : 0));
         }
@@ -596,7 +613,7 @@ public final class Shootout {
         } else {
             command.addAll(List.of("--size", String.valueOf(scenario.messageSize()),
                     "--in-flight", String.valueOf(scenario.inFlight()),
-                    "--warmup-ms", String.valueOf((long) (warmupSeconds * 1000)),
+                    "--warmup-ms", String.valueOf((long) (warmupSeconds(scenario) * 1000)),
                     "--duration-ms", String.valueOf((long) (durationSeconds * 1000))));
         }
         return command;
@@ -716,7 +733,7 @@ public final class Shootout {
 
     private double expectedSeconds(Scenario scenario) {
         // JVM start-up and shutdown of two processes, plus the load itself.
-        return scenario.idle() ? 20 : warmupSeconds + durationSeconds + 4;
+        return scenario.idle() ? 20 : warmupSeconds(scenario) + durationSeconds + 4;
     }
 
     private double secondsLeft() {

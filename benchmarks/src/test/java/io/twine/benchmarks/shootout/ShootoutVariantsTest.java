@@ -53,6 +53,19 @@ class ShootoutVariantsTest {
     }
 
     @Test
+    void theMedianKeepsTheNegotiatedCipherInItsNote() {
+        Variant tls = new Variant(false, 1, true);
+        List<RunResult> runs = List.of(result(EchoKind.TWINE, tls, 300), result(EchoKind.TWINE, tls, 100),
+                result(EchoKind.TWINE, tls, 200));
+        for (RunResult run : runs) {
+            run.note = "TLS: TLSv1.3 TLS_AES_128_GCM_SHA256";
+        }
+        RunResult median = Shootout.median(runs);
+        assertEquals(200, median.messagesPerSecond, 1e-9);
+        assertEquals("median of 3 runs; TLS: TLSv1.3 TLS_AES_128_GCM_SHA256", median.note);
+    }
+
+    @Test
     void cpuListsAreCountedAsTasksetReadsThem() {
         assertEquals(1, Shootout.cpuCount("3"));
         assertEquals(4, Shootout.cpuCount("0-3"));
