@@ -896,7 +896,7 @@ public final class Reactor implements EventLoop {
             }
             // The loop waits for this result (a TLS handshake resumes on it). When workers and
             // loop share a busy CPU, let the loop act on it now rather than after this worker's
-            // next job: under round-robin real-time scheduling a woken loop otherwise waits until
+            // next job: under round-robin real-time scheduling a woken loop otherwise can wait until
             // every queued job has run, and the peers wait with it (F over TLS left 6-12% of the
             // server's CPU idle so; with the yield it was busy like Netty's).
             Thread.yield();
