@@ -298,6 +298,15 @@ class MiniRedisInteropTest {
         }
     }
 
+    @Test
+    void onARealLoopMiniRedisPollsBeforeTheLoopSleeps() {
+        try (ReactorThread rt = ReactorThread.start()) {
+            rt.call(() -> MiniRedis.start(rt.reactor(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    new CapturedOutput().printStream(), SampleArgs.defaults(List.of())));
+            assertEquals(MiniRedis.IDLE_POLL, rt.reactor().idlePoll());
+        }
+    }
+
     @FunctionalInterface
     private interface PortTest {
         void run(int port) throws Exception;
