@@ -876,10 +876,10 @@ public final class Reactor implements EventLoop {
      * default zero: it sleeps at once. A sleeping loop thread has to be woken by the kernel when
      * a peer's bytes arrive, and the peer's process pays for that wake-up: against
      * {@code redis-benchmark}, whose one thread was the limit, a mini-redis loop polling for
-     * 50 µs slept a twentieth as often, cost the client 5 to 14% less CPU per request and served
-     * 5 to 16% more requests per second (see the README's mini-redis section). The price is CPU:
-     * up to this long each time the loop would sleep, so a loop that sleeps a thousand times a
-     * second and polls for 50 µs burns 5% of a CPU more. Polling stops at once for ready
+     * 50 µs slept a fifth to a twentieth as often, cost the client 5 to 16% less CPU per request
+     * and served 6 to 18% more requests per second (see the README's mini-redis section). The
+     * price is CPU: up to this long each time the loop would sleep, so a loop that sleeps a
+     * thousand times a second and polls for 50 µs burns 5% of a CPU more. Polling stops at once for ready
      * channels, for tasks from other threads and for the next timer, so nothing waits longer
      * than without it. Any thread; the loop reads it before each select.
      *
