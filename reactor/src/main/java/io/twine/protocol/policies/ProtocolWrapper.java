@@ -6,6 +6,7 @@ import io.twine.protocol.Producer;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.protocol.Transport;
+import io.twine.reactor.spi.GracefulLayer;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -28,6 +29,12 @@ import java.util.Optional;
  * not half-closeable, {@link #readConnectionLost()} ends the connection as a plain transport
  * would ({@link Reason#closedByPeer()}, dropping what is queued).
  *
+ * <p><b>Stopping.</b> When the reactor stops, the transport below asks its protocol to close
+ * gracefully if it is a layer with a goodbye of its own (TLS and its {@code close_notify}). A
+ * wrapper passes that question on to what it wraps, so a TLS layer inside an idle timeout, a
+ * throttle or any other wrapper still ends with {@code close_notify}: its close then goes through
+ * this wrapper's {@link #loseConnection(Reason)}, as any close of the wrapped protocol does.
+ *
  * <p><b>Buffers.</b> The {@code ByteBuffer} given to {@link #dataReceived} belongs to whoever
  * called it (the reactor, for TCP) and is valid only during the call; a wrapper that hands the
  * wrapped protocol bytes of its own (decrypted ones, say) owns those. Writes pass the caller's
@@ -35,7 +42,7 @@ import java.util.Optional;
  *
  * <p>Thread: loop only, like the protocol and transport it sits between.
  */
-public class ProtocolWrapper extends Protocol implements Transport, HalfCloseableProtocol {
+public class ProtocolWrapper extends Protocol implements Transport, HalfCloseableProtocol, GracefulLayer {
 
     /** The protocol this wrapper is the transport of. */
     protected final Protocol wrapped;
@@ -130,6 +137,19 @@ public class ProtocolWrapper extends Protocol implements Transport, HalfCloseabl
         if (wrapped instanceof HalfCloseableProtocol) {
             ((HalfCloseableProtocol) wrapped).writeConnectionLost();
         }
+    }
+
+    /**
+     * The reactor stops: passed on to the wrapped protocol if it is a layer with a graceful close
+     * of its own (TLS); a layer that has one overrides this. Called at most once, by the transport
+     * below, on the loop thread.
+     *
+     * @return true if a layer inside began its graceful close, which ends by closing this
+     *     wrapper's transport; false if the transport should close itself as usual
+     */
+    @Override
+    public boolean closeGracefully() {
+        return wrapped instanceof GracefulLayer && ((GracefulLayer) wrapped).closeGracefully();
     }
 
     // ------------------------------------------------------------------ towards the wrapped protocol

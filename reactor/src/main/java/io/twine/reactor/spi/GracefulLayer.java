@@ -6,7 +6,9 @@ package io.twine.reactor.spi;
  * When the reactor stops, a transport whose protocol is such a layer asks it to close (its
  * {@link ShutdownParticipant#shutdown}) instead of closing itself, so the peer sees the same clean
  * end as after the layer's {@code loseConnection()}. The layer ends by closing the transport below;
- * if that never happens, the grace period's abort does it.
+ * if that never happens, the grace period's abort does it. Every
+ * {@link io.twine.protocol.policies.ProtocolWrapper} is one and passes the question on to what it
+ * wraps, so a layer is found however many wrappers (an idle timeout, a throttle) sit around it.
  *
  * <p>Thread: loop only.
  */

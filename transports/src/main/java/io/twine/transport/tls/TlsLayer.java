@@ -10,7 +10,6 @@ import io.twine.reactor.DelayedCall;
 import io.twine.reactor.spi.BeforeNextSelect;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.FlowControl;
-import io.twine.reactor.spi.GracefulLayer;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
@@ -60,7 +59,7 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Thread: loop only.
  */
-final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNextSelect, GracefulLayer {
+final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNextSelect {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** The most ciphertext held while reading is paused; a transport that honours pausing stays far below. */

@@ -7,6 +7,10 @@ import io.twine.protocol.Factory;
 import io.twine.protocol.ListeningPort;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
+import io.twine.protocol.policies.ConnectionLimitFactory;
+import io.twine.protocol.policies.IdleTimeoutFactory;
+import io.twine.protocol.policies.ThrottlingFactory;
+import io.twine.protocol.policies.WrappingFactory;
 import io.twine.reactor.Reactor;
 import io.twine.testing.ReactorThread;
 import io.twine.transport.tcp.Tcp;
@@ -21,14 +25,19 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A reactor that stops gracefully ends each TLS connection as {@code loseConnection()} would:
  * what the protocol wrote goes out as records, then {@code close_notify}, then the socket
- * closes, so the peer sees a clean close and not a truncation.
+ * closes, so the peer sees a clean close and not a truncation; also when other wrappers (an idle
+ * timeout, a throttle, a connection limit) sit around the TLS factory.
  */
 @Timeout(60)
 class TlsGracefulStopTest {
@@ -81,15 +90,49 @@ class TlsGracefulStopTest {
 
     @Test
     void stopSendsEveryQueuedByteThenCloseNotifyToTheJdkSslSocket() throws Exception {
-        byte[] reply = randomReply(1);
+        assertStopEndsWithCloseNotify(1, (reactor, tls) -> tls);
+    }
+
+    /** A factory around the TLS factory; what the listener serves. */
+    interface Wrapping {
+        Factory around(Reactor reactor, Factory tls);
+    }
+
+    /**
+     * Wrappers around the TLS factory: the connection's protocol is then the outer wrapper, not
+     * the TLS layer, and the stop must still reach the layer inside.
+     */
+    static Stream<Arguments> wrappersAroundTls() {
+        Duration idle = Duration.ofMinutes(10);
+        return Stream.of(
+                Arguments.of("WrappingFactory", (Wrapping) (reactor, tls) -> new WrappingFactory(tls)),
+                Arguments.of("IdleTimeoutFactory", (Wrapping) (reactor, tls) -> new IdleTimeoutFactory(reactor, tls, idle)),
+                Arguments.of("ThrottlingFactory", (Wrapping) (reactor, tls) -> new ThrottlingFactory(reactor, tls)),
+                Arguments.of("ConnectionLimitFactory around IdleTimeoutFactory", (Wrapping) (reactor, tls) ->
+                        new ConnectionLimitFactory(new IdleTimeoutFactory(reactor, tls, idle), 10)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wrappersAroundTls")
+    void stopSendsCloseNotifyThroughWrappersAroundTheTlsFactory(String name, Wrapping wrapping) throws Exception {
+        assertStopEndsWithCloseNotify(name.hashCode(), wrapping);
+    }
+
+    /**
+     * Serves TLS inside {@code wrapping}; the first bytes from a JDK {@code SSLSocket} get a reply far
+     * larger than the TLS layer's high-water mark, written in the callback that stops the reactor.
+     * The peer must get every byte and then {@code close_notify}.
+     */
+    private static void assertStopEndsWithCloseNotify(long seed, Wrapping wrapping) throws Exception {
+        byte[] reply = randomReply(seed);
         CompletableFuture<Reason> serverLost = new CompletableFuture<>();
         AtomicInteger lostCalls = new AtomicInteger();
         try (ReactorThread rt = ReactorThread.start()) {
             Reactor reactor = rt.reactor();
             reactor.setShutdownGracePeriod(Duration.ofSeconds(30));  // so that only a missing close could end it by abort
-            ListeningPort port = rt.call(() -> Tcp.listen(reactor, ANY_PORT,
+            ListeningPort port = rt.call(() -> Tcp.listen(reactor, ANY_PORT, wrapping.around(reactor,
                     Tls.server(reactor, TestCertificates.localhostServer().build(),
-                            Factory.forProtocol(() -> new ReplyThenStop(reactor, reply, serverLost, lostCalls)))));
+                            Factory.forProtocol(() -> new ReplyThenStop(reactor, reply, serverLost, lostCalls))))));
             try (SSLSocket socket = BlockingTlsClient.connect((InetSocketAddress) port.getHost())) {
                 socket.getOutputStream().write('?');
                 byte[] received = new byte[reply.length];
