@@ -419,7 +419,9 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
             }
             return;
         }
-        if (!handshakeDone) {
+        if (!handshakeDone || closeNotifySent) {
+            // Both sides have said close_notify now (ours went first, after loseWriteConnection):
+            // the connection is done, whether or not the peer closes its socket.
             sendCloseNotify();
             transport.loseConnection(Reason.closedByPeer());
             return;
@@ -744,7 +746,10 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
             return;
         }
         closeRequested = true;
-        if (!handshakeDone) {
+        if (!handshakeDone || closeNotifySent) {
+            // Nothing to wrap: the handshake never finished, or loseWriteConnection has sent
+            // everything and close_notify already (the wrap step stops once close_notify is out,
+            // so waiting for it would leave the socket open until the peer closes).
             sendCloseNotify();
             transport.loseConnection();
             return;

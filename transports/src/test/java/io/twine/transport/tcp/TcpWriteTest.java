@@ -16,9 +16,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The write path: flushing on close, aborting, half-close, producers and the hard cap. */
 @Timeout(60)
@@ -184,6 +187,66 @@ class TcpWriteTest {
             assertTrue(reason.isClean(), reason.toString());
             assertEquals("still listening?", rt.call(() -> server.heard.toString()));
         }
+    }
+
+    /** Half-closes, then closes for good: from writeConnectionLost, or when the peer speaks again. */
+    static final class HalfCloseThenClose extends Loopback.Recording implements HalfCloseableProtocol {
+        final boolean closeWhenWriteSideShut;
+        final AtomicInteger lostCalls = new AtomicInteger();
+
+        HalfCloseThenClose(boolean closeWhenWriteSideShut) {
+            this.closeWhenWriteSideShut = closeWhenWriteSideShut;
+        }
+
+        @Override
+        public void connectionMade() {
+            super.connectionMade();
+            transport.write("bye".getBytes(StandardCharsets.US_ASCII));
+            transport.loseWriteConnection();
+        }
+
+        @Override
+        public void writeConnectionLost() {
+            if (closeWhenWriteSideShut) {
+                transport.loseConnection();
+            }
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            data.position(data.limit());
+            transport.loseConnection();
+        }
+
+        @Override
+        public void readConnectionLost() {}
+
+        @Override
+        public void connectionLost(Reason reason) {
+            lostCalls.incrementAndGet();
+            super.connectionLost(reason);
+        }
+    }
+
+    @ParameterizedTest(name = "closed from writeConnectionLost: {0}")
+    @ValueSource(booleans = {true, false})
+    void loseConnectionAfterLoseWriteConnectionClosesTheSocket(boolean closeWhenWriteSideShut) throws Exception {
+        HalfCloseThenClose server = new HalfCloseThenClose(closeWhenWriteSideShut);
+        try (ReactorThread rt = ReactorThread.start()) {
+            ListeningPort port = rt.call(() -> Tcp.listen(rt.reactor(), ANY_PORT, Factory.forProtocol(() -> server)));
+            InetSocketAddress bound = (InetSocketAddress) port.getHost();
+            try (Socket socket = new Socket(bound.getAddress(), bound.getPort())) {
+                socket.setSoTimeout(30_000);
+                assertEquals("bye", new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+                if (!closeWhenWriteSideShut) {
+                    socket.getOutputStream().write("more".getBytes(StandardCharsets.US_ASCII));
+                }
+                // This socket stays open meanwhile: only the server's own close can end the connection.
+                Reason reason = ReactorThread.await(server.lost);
+                assertEquals(Reason.Kind.CLOSED_BY_US, reason.kind(), reason.toString());
+            }
+        }
+        assertEquals(1, server.lostCalls.get(), "connectionLost once");
     }
 
     /** A push producer writing 4 KiB pieces from timers until {@code total}, then closing. */
