@@ -6,6 +6,7 @@ import io.twine.reactor.spi.BeforeNextSelect;
 import io.twine.reactor.spi.ChunkPool;
 import io.twine.reactor.spi.TransportLoop;
 import io.twine.reactor.spi.TransportLoops;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -45,21 +46,27 @@ interface TlsLoop {
         }
     }
 
-    /** One per reactor; weak, so that a reactor that is gone takes its buffers with it. */
+    /**
+     * One per reactor; weak, so that a reactor that is gone takes its buffers with it. A loop
+     * must therefore not hold its reactor strongly: a value that reaches its key keeps the entry,
+     * and the reactor with its direct buffers, for the life of the JVM.
+     */
     Map<EventLoop, TlsLoop> LOOPS = new WeakHashMap<>();
 
     private static TlsLoop create(EventLoop reactor) {
-        TransportLoop loop = TransportLoops.of(reactor);
+        // Weak too, for the reason above; the reactor holds both strongly while anyone can use this loop.
+        WeakReference<EventLoop> weakReactor = new WeakReference<>(reactor);
+        WeakReference<TransportLoop> weakLoop = new WeakReference<>(TransportLoops.of(reactor));
         TlsBuffers buffers = new TlsBuffers();
         return new TlsLoop() {
             @Override
             public Scheduler scheduler() {
-                return reactor;
+                return reactor();
             }
 
             @Override
             public void runOffLoop(Runnable work, Runnable thenOnLoop) {
-                reactor.deferToThread(() -> {
+                reactor().deferToThread(() -> {
                     work.run();
                     return null;
                 }).whenComplete((ignored, error) -> thenOnLoop.run());
@@ -67,12 +74,12 @@ interface TlsLoop {
 
             @Override
             public void runBeforeNextSelect(BeforeNextSelect work) {
-                loop.runBeforeNextSelect(work);
+                loop().runBeforeNextSelect(work);
             }
 
             @Override
             public ChunkPool chunkPool() {
-                return loop.chunkPool();
+                return loop().chunkPool();
             }
 
             @Override
@@ -82,8 +89,24 @@ interface TlsLoop {
 
             @Override
             public void reportError(String context, Throwable error) {
-                reactor.reportError(context, error);
+                reactor().reportError(context, error);
+            }
+
+            private EventLoop reactor() {
+                return alive(weakReactor.get());
+            }
+
+            private TransportLoop loop() {
+                return alive(weakLoop.get());
             }
         };
+    }
+
+    /** Only a caller that holds no reactor could find it gone, and such a caller has no TLS connection to serve. */
+    private static <T> T alive(T referent) {
+        if (referent == null) {
+            throw new IllegalStateException("the reactor of this TLS loop has been garbage collected");
+        }
+        return referent;
     }
 }
