@@ -34,9 +34,17 @@ final class PlaintextQueue {
         return size == 0;
     }
 
-    void append(byte[] source, int offset, int length) {
+    /**
+     * Copies {@code length} bytes of {@code source} from {@code offset}.
+     *
+     * @return false if the JVM's direct memory ran out first (what was copied stays queued)
+     */
+    boolean append(byte[] source, int offset, int length) {
         while (length > 0) {
             ByteBuffer tail = writableTail();
+            if (tail == null) {
+                return false;
+            }
             int start = tail.limit();
             int n = Math.min(length, tail.capacity() - start);
             tail.limit(start + n);
@@ -45,14 +53,23 @@ final class PlaintextQueue {
             length -= n;
             size += n;
         }
+        return true;
     }
 
-    /** Copies the remaining bytes of {@code source} and moves its position to its limit. */
-    void append(ByteBuffer source) {
+    /**
+     * Copies the remaining bytes of {@code source} and moves its position past what was copied.
+     *
+     * @return false if the JVM's direct memory ran out first (what was copied stays queued)
+     */
+    boolean append(ByteBuffer source) {
         int offset = source.position();
         int length = source.remaining();
         while (length > 0) {
             ByteBuffer tail = writableTail();
+            if (tail == null) {
+                source.position(offset);
+                return false;
+            }
             int start = tail.limit();
             int n = Math.min(length, tail.capacity() - start);
             tail.limit(start + n);
@@ -62,8 +79,10 @@ final class PlaintextQueue {
             size += n;
         }
         source.position(offset);
+        return true;
     }
 
+    /** The chunk to append to, or null when a new one was needed and could not be allocated. */
     private ByteBuffer writableTail() {
         if (count > 0 && chunks[count - 1].limit() < chunks[count - 1].capacity()) {
             return chunks[count - 1];
@@ -74,7 +93,9 @@ final class PlaintextQueue {
             chunks = bigger;
         }
         ByteBuffer chunk = pool.take();
-        chunks[count++] = chunk;
+        if (chunk != null) {
+            chunks[count++] = chunk;
+        }
         return chunk;
     }
 

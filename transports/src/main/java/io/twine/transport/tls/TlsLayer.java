@@ -678,19 +678,17 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
     public void write(byte[] data, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, data.length);
         if (acceptsWrite(length)) {
-            plaintext.append(data, offset, length);
-            written();
+            queued(plaintext.append(data, offset, length), length);
         }
     }
 
     @Override
     public void write(ByteBuffer data) {
-        if (acceptsWrite(data.remaining())) {
-            plaintext.append(data);
-            written();
-        } else {
-            data.position(data.limit());
+        int length = data.remaining();
+        if (acceptsWrite(length)) {
+            queued(plaintext.append(data), length);
         }
+        data.position(data.limit());
     }
 
     @Override
@@ -700,10 +698,11 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
             total += buffer.remaining();
         }
         if (acceptsWrite(total)) {
+            boolean allQueued = true;
             for (ByteBuffer buffer : data) {
-                plaintext.append(buffer);
+                allQueued = allQueued && plaintext.append(buffer);
             }
-            written();
+            queued(allQueued, total);
         }
     }
 
@@ -721,6 +720,20 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
             return false;
         }
         return true;
+    }
+
+    /** After an append: {@code complete} is false when the JVM's direct memory ran out, which closes this connection. */
+    private void queued(boolean complete, long length) {
+        if (complete) {
+            written();
+            return;
+        }
+        failed = true;
+        long queuedBytes = plaintext.size();
+        plaintext.clear();
+        transport.abortConnection(Reason.limitExceeded("no direct memory left to queue " + length
+                + " more bytes of plaintext (" + queuedBytes + " bytes queued, " + loop.chunkPool().bytesInUse()
+                + " in use by the reactor)"));
     }
 
     private void written() {
