@@ -26,6 +26,8 @@ final class ForeignPeer implements AutoCloseable {
 
     /** Debian's interpreter, the one python3-twisted, python3-openssl and python3-service-identity install for. */
     static final String SYSTEM_PYTHON = "/usr/bin/python3";
+    /** The most a probe for a peer may take; an upper bound only. */
+    private static final Duration PROBE_BACKSTOP = Duration.ofMinutes(5);
 
     private final Process process;
     private final Captured out = new Captured();
@@ -69,13 +71,20 @@ final class ForeignPeer implements AutoCloseable {
         Assumptions.abort(what + " is missing: the interop test against it cannot run");
     }
 
+    /**
+     * True if {@code command} starts and succeeds. Only a failed start or exit says the peer is
+     * missing: a probe still running at its backstop fails the test, since under load (stress-ng)
+     * a 30 s bound turned a slow interpreter into a peer "missing" and skipped the test.
+     */
     private static boolean runs(String... command) {
         try {
             Process probe = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            boolean exited = probe.waitFor(30, TimeUnit.SECONDS);
-            probe.destroyForcibly();
-            return exited && probe.exitValue() == 0;
+            if (!probe.waitFor(PROBE_BACKSTOP.toMillis(), TimeUnit.MILLISECONDS)) {
+                probe.destroyForcibly();
+                fail(String.join(" ", command) + " did not finish within " + PROBE_BACKSTOP);
+            }
+            return probe.exitValue() == 0;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

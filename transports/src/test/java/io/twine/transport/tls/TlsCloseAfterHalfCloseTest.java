@@ -100,9 +100,10 @@ class TlsCloseAfterHalfCloseTest {
 
     private static void assertServerClosesItsSocket(Peer peer, Reason.Kind expected) throws Exception {
         HalfCloseThenClose server = new HalfCloseThenClose(peer == Peer.WAITS);
+        TlsOptions options = TestCertificates.localhostServer().build();  // slow under load: not inside the loop's call
         try (ReactorThread rt = ReactorThread.start()) {
             ListeningPort port = rt.call(() -> Tcp.listen(rt.reactor(), ANY_PORT,
-                    Tls.server(rt.reactor(), TestCertificates.localhostServer().build(), Factory.forProtocol(() -> server))));
+                    Tls.server(rt.reactor(), options, Factory.forProtocol(() -> server))));
             InetSocketAddress address = (InetSocketAddress) port.getHost();
             try (Socket plain = new Socket(address.getAddress(), address.getPort());
                     SSLSocket tls = BlockingTlsClient.over(plain, false)) {

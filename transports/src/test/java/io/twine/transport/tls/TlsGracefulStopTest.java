@@ -127,11 +127,12 @@ class TlsGracefulStopTest {
         byte[] reply = randomReply(seed);
         CompletableFuture<Reason> serverLost = new CompletableFuture<>();
         AtomicInteger lostCalls = new AtomicInteger();
+        TlsOptions options = TestCertificates.localhostServer().build();  // slow under load: not inside the loop's call
         try (ReactorThread rt = ReactorThread.start()) {
             Reactor reactor = rt.reactor();
             reactor.setShutdownGracePeriod(Duration.ofSeconds(30));  // so that only a missing close could end it by abort
             ListeningPort port = rt.call(() -> Tcp.listen(reactor, ANY_PORT, wrapping.around(reactor,
-                    Tls.server(reactor, TestCertificates.localhostServer().build(),
+                    Tls.server(reactor, options,
                             Factory.forProtocol(() -> new ReplyThenStop(reactor, reply, serverLost, lostCalls))))));
             try (SSLSocket socket = BlockingTlsClient.connect((InetSocketAddress) port.getHost())) {
                 socket.getOutputStream().write('?');
