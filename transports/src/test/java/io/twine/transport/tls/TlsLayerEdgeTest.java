@@ -79,7 +79,8 @@ class TlsLayerEdgeTest {
         Random random = new Random(14);
         for (int round = 0; round < 50; round++) {
             MemoryPipe each = new MemoryPipe();
-            TlsLayer server = (TlsLayer) Tls.server(each.loop, TestCertificates.localhostServer().build(),
+            TlsLayer server = (TlsLayer) Tls.server(each.loop,
+                    TestCertificates.localhostServer().handshakeTimeout(TlsOptions.DEFAULT_HANDSHAKE_TIMEOUT).build(),
                     Factory.forProtocol(Recorder::new)).buildProtocol(null);
             each.serverSide.connect(server);
             byte[] noise = new byte[1 + random.nextInt(4000)];
