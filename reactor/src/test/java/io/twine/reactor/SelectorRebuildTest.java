@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.reactor.spi.IoHandler;
 import io.twine.testing.ReactorThread;
+import io.twine.testsupport.CapturedLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;

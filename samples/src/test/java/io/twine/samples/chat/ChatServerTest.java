@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.twine.reactor.TcpOptions;
 import io.twine.samples.support.CapturedOutput;
 import io.twine.testing.ReactorThread;
+import io.twine.testsupport.CapturedLog;
 import io.twine.transport.tcp.Tcp;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,11 +22,20 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(60)
 class ChatServerTest {
+
+    /** The reactor's own warning for the client dropped on purpose, kept off the console. */
+    private final CapturedLog tcpLog = CapturedLog.of("io.twine.transport.tcp");
+
+    @AfterEach
+    void stopCapturing() {
+        tcpLog.close();
+    }
 
     private static final InetSocketAddress LOOPBACK_ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 

@@ -10,6 +10,7 @@ import io.twine.samples.support.Ctime;
 import io.twine.samples.support.SampleArgs;
 import io.twine.samples.support.SeedReplies;
 import io.twine.testing.ReactorThread;
+import io.twine.testsupport.CapturedLog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -38,6 +39,8 @@ class LineServerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final CapturedOutput log = new CapturedOutput();
+    /** The reactor's own warning for the too-long line, kept off the console. */
+    private final CapturedLog tcpLog = CapturedLog.of("io.twine.transport.tcp");
     private ReactorThread rt;
     private InetSocketAddress address;
 
@@ -51,6 +54,7 @@ class LineServerTest {
     @AfterEach
     void stopServer() {
         rt.close();
+        tcpLog.close();
     }
 
     private Socket connect() throws IOException {

@@ -121,22 +121,30 @@ public final class PythonPeer implements AutoCloseable {
         Assumptions.abort(missing);
     }
 
-    /** True when {@code command} starts and exits 0 within the probe timeout. */
+    /**
+     * True when {@code command} starts and exits 0, false when it cannot start or exits otherwise.
+     * A probe still running after the probe timeout fails the calling test instead: on a busy
+     * machine a slow start is not a missing peer, and answering false would skip the test silently.
+     */
     public static boolean runs(String... command) {
-        Process probe = null;
+        Process probe;
         try {
             probe = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return probe.waitFor(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) && probe.exitValue() == 0;
         } catch (IOException e) {
             return false;
+        }
+        try {
+            if (!probe.waitFor(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(String.join(" ", command) + " did not finish within " + PROBE_TIMEOUT
+                        + ": cannot tell whether this peer is installed");
+            }
+            return probe.exitValue() == 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            throw new AssertionError("interrupted while probing " + String.join(" ", command), e);
         } finally {
-            if (probe != null) {
-                probe.destroyForcibly();
-            }
+            probe.destroyForcibly();
         }
     }
 

@@ -10,6 +10,7 @@ import io.twine.protocol.ListeningPort;
 import io.twine.protocol.Reason;
 import io.twine.protocol.policies.ConnectionLimitFactory;
 import io.twine.testing.ReactorThread;
+import io.twine.testsupport.CapturedLog;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -18,11 +19,20 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(60)
 class ConnectionLimitFactoryTcpTest {
+
+    /** The connections these tests cut off on purpose are logged as warnings: kept off the console. */
+    private final CapturedLog tcpLog = CapturedLog.of("io.twine.transport.tcp");
+
+    @AfterEach
+    void stopCapturing() {
+        tcpLog.close();
+    }
 
     @Test
     void connectionOverTheLimitHearsTheRefusalAndIsClosedWhileTheOthersStay() throws Exception {
@@ -48,6 +58,7 @@ class ConnectionLimitFactoryTcpTest {
                 }
                 assertEquals(1L, (long) rt.call(factory::refusedCount));
                 assertEquals(1L, (long) rt.call(() -> rt.reactor().metrics().closed(Reason.Kind.LIMIT_EXCEEDED)));
+                assertEquals(1, tcpLog.messages().size(), "logged once, for the operator: " + tcpLog.messages());
                 assertEquals(2, served.size(), "the refused connection never reached the wrapped factory");
 
                 first.close();

@@ -9,12 +9,14 @@ import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.reactor.Reactor;
 import io.twine.testing.ReactorThread;
+import io.twine.testsupport.CapturedLog;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +27,14 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class ConnectionLostOrderTest {
+
+    /** The connections these tests cut off on purpose are logged as warnings: kept off the console. */
+    private final CapturedLog tcpLog = CapturedLog.of("io.twine.transport.tcp");
+
+    @AfterEach
+    void stopCapturing() {
+        tcpLog.close();
+    }
 
     private interface Step {
         void run(Protocol protocol, Reactor reactor);

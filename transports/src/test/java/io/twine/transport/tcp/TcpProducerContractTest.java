@@ -6,6 +6,7 @@ import io.twine.protocol.Reason;
 import io.twine.protocol.Transport;
 import io.twine.reactor.TcpOptions;
 import io.twine.testing.ReactorThread;
+import io.twine.testsupport.CapturedLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 
 /**
  * The producer contract against a real TCP connection on loopback: the server side's transport,
@@ -21,6 +23,14 @@ import java.util.concurrent.TimeUnit;
  * large write stays queued in the transport while the peer does not read.
  */
 class TcpProducerContractTest extends ProducerContract {
+
+    /** The connections these tests cut off on purpose are logged as warnings: kept off the console. */
+    private final CapturedLog tcpLog = CapturedLog.of("io.twine.transport.tcp");
+
+    @AfterEach
+    void stopCapturing() {
+        tcpLog.close();
+    }
 
     private static final int SMALL_BUFFER = 4096;
 

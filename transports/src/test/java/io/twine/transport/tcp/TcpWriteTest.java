@@ -10,6 +10,7 @@ import io.twine.protocol.ListeningPort;
 import io.twine.protocol.Producer;
 import io.twine.protocol.Reason;
 import io.twine.testing.ReactorThread;
+import io.twine.testsupport.CapturedLog;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +28,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The write path: flushing on close, aborting, half-close, producers and the hard cap. */
 @Timeout(60)
 class TcpWriteTest {
+
+    /** The connections these tests cut off on purpose are logged as warnings: kept off the console. */
+    private final CapturedLog tcpLog = CapturedLog.of("io.twine.transport.tcp");
+
+    @AfterEach
+    void stopCapturing() {
+        tcpLog.close();
+    }
 
     private static final int MIB = 1024 * 1024;
 
@@ -414,6 +424,8 @@ class TcpWriteTest {
             Reason reason = ReactorThread.await(lost);
             assertEquals(Reason.Kind.LIMIT_EXCEEDED, reason.kind());
             assertTrue(reason.message().contains("4194304"), reason.message());
+            assertEquals(1, tcpLog.messages().size(), "logged once, for the operator: " + tcpLog.messages());
+            assertTrue(tcpLog.messages().get(0).endsWith(reason.message()), tcpLog.messages().get(0));
             assertEquals(0L, rt.call(() -> Loopback.chunksInUse(server)));
         }
     }

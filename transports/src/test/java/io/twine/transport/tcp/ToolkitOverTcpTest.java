@@ -12,6 +12,7 @@ import io.twine.protocol.ReconnectingClientFactory;
 import io.twine.protocol.basic.LineReceiver;
 import io.twine.protocol.policies.IdleTimeoutFactory;
 import io.twine.testing.ReactorThread;
+import io.twine.testsupport.CapturedLog;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -26,12 +27,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The protocol toolkit (framing, idle timeouts, reconnection) over real TCP on 127.0.0.1. */
 @Timeout(60)
 class ToolkitOverTcpTest {
+
+    /** The connections these tests cut off on purpose are logged as warnings: kept off the console. */
+    private final CapturedLog tcpLog = CapturedLog.of("io.twine.transport.tcp");
+
+    @AfterEach
+    void stopCapturing() {
+        tcpLog.close();
+    }
 
     /** Answers each line with its upper-case form; records how the connection ended. */
     static final class Shout extends LineReceiver {
@@ -93,6 +103,7 @@ class ToolkitOverTcpTest {
             Reason reason = ReactorThread.await(server.thenCompose(s -> s.lost));
             assertEquals(Reason.Kind.LIMIT_EXCEEDED, reason.kind());
             assertTrue(reason.message().endsWith("longer than the limit of 100 bytes"), reason.message());
+            assertEquals(1, tcpLog.messages().size(), "logged once, for the operator: " + tcpLog.messages());
         }
     }
 

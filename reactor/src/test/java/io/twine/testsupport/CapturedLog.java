@@ -1,4 +1,4 @@
-package io.twine.reactor;
+package io.twine.testsupport;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,9 +9,11 @@ import java.util.logging.Logger;
 /**
  * Captures what one {@link System.Logger} logs (through its default backend,
  * {@code java.util.logging}) while open, instead of printing it: for tests that provoke a
- * warning on purpose and check it, without leaving it on the build's console.
+ * warning on purpose and check it, without leaving it on the build's console. Shared with the
+ * other modules' tests through this module's test jar, in a package of its own: in a package the
+ * library also has, the library's module would hide it from them.
  */
-final class CapturedLog implements AutoCloseable {
+public final class CapturedLog implements AutoCloseable {
 
     /** Held here: {@code java.util.logging} keeps loggers only weakly, and would drop the handler with it. */
     private final Logger logger;
@@ -38,12 +40,12 @@ final class CapturedLog implements AutoCloseable {
     }
 
     /** Starts capturing the logger {@code name}. */
-    static CapturedLog of(String name) {
+    public static CapturedLog of(String name) {
         return new CapturedLog(name);
     }
 
     /** The messages logged so far, oldest first. */
-    List<String> messages() {
+    public List<String> messages() {
         return records.stream().map(LogRecord::getMessage).toList();
     }
 
