@@ -39,7 +39,9 @@ public abstract class Protocol {
     /**
      * Bytes arrived. {@code data} holds them between its position and its limit; it belongs to
      * the reactor and is valid only during this call, so copy what you keep. You may change its
-     * position, and pass it to {@link Transport#write(ByteBuffer)}.
+     * position and limit, and pass it to {@link Transport#write(ByteBuffer)}: a socket transport
+     * then sends those bytes from this buffer, without a copy, so once you have written it, leave
+     * its bytes as they are until you return.
      *
      * @param data the bytes read, owned by the reactor and reused after this call
      */

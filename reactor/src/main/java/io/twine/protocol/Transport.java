@@ -49,7 +49,12 @@ public interface Transport extends Producer {
      * Queues the bytes between {@code data}'s position and limit, and moves its position to its
      * limit, as a channel write would.
      *
-     * @param data the bytes between position and limit, copied before this returns
+     * <p>One exception to the copy: the very buffer {@link Protocol#dataReceived} was handed,
+     * written back to its own connection during that call (an echo), belongs to the reactor, and
+     * a socket transport may send it from there; the caller must not change its bytes before
+     * {@code dataReceived} returns. A view of it ({@code duplicate}, {@code slice}) is copied.
+     *
+     * @param data the bytes between position and limit, copied before this returns (but see above)
      */
     void write(ByteBuffer data);
 

@@ -13,6 +13,11 @@ import java.nio.channels.GatheringByteChannel;
  * (next byte to fill), so a chunk can be appended to and sent from without flipping, and a run
  * of chunks goes to the kernel as-is in one gathering write.
  *
+ * <p>Bytes can also be lent instead of copied ({@link #lend}): an echo of the loop's read buffer
+ * is sent from that buffer's memory, and only what the kernel did not take is copied, before the
+ * buffer is filled again. Lent bytes are always the whole queue: the next append copies them
+ * first, so the order of the bytes never depends on which were lent.
+ *
  * <p>Thread: loop only. Not thread-safe.
  */
 final class OutboundQueue {
@@ -26,6 +31,12 @@ final class OutboundQueue {
     private int head;
     private int count;
     private long size;
+    /** The lent bytes not yet sent, between its position and limit; null when nothing is lent. */
+    private ByteBuffer lent;
+    /** The buffer {@link #lendWindow} is a view of. */
+    private ByteBuffer lentFrom;
+    /** A view of {@code lentFrom}'s memory, made once and reused, so that the lender may move its own position. */
+    private ByteBuffer lendWindow;
 
     OutboundQueue(ChunkPool pool) {
         this.pool = pool;
@@ -61,8 +72,49 @@ final class OutboundQueue {
         return copied;
     }
 
+    /**
+     * Queues the remaining bytes of {@code source} without copying them, and moves its position
+     * to its limit. Only into an empty queue. The caller must have them sent or copied
+     * ({@link #copyLent()}) before the bytes of {@code source} change; meanwhile it may move
+     * {@code source}'s position and limit freely.
+     */
+    void lend(ByteBuffer source) {
+        assert size == 0 : "lent bytes must be the whole queue";
+        if (source != lentFrom) {
+            lentFrom = source;
+            lendWindow = source.duplicate();
+        }
+        lendWindow.limit(source.limit()).position(source.position());
+        lent = lendWindow;
+        size = lent.remaining();
+        source.position(source.limit());
+    }
+
+    /** True while lent bytes are queued, which must be sent or copied before their memory changes. */
+    boolean hasLent() {
+        return lent != null;
+    }
+
+    /**
+     * Copies the lent bytes not yet sent into chunks, so that their memory may change.
+     *
+     * @return false if the JVM's direct memory ran out first (what was copied stays queued)
+     */
+    boolean copyLent() {
+        if (lent == null) {
+            return true;
+        }
+        ByteBuffer source = lent;
+        lent = null;
+        size -= source.remaining();  // copyIn counts them again
+        return copyIn(null, source, source.position(), source.remaining());
+    }
+
     /** Copies from {@code array} or, when it is null, {@code buffer}: one loop for both, allocating nothing. */
     private boolean copyIn(byte[] array, ByteBuffer buffer, int offset, int length) {
+        if (lent != null && !copyLent()) {
+            return false;  // lent bytes go first; with no memory for them, nothing may follow
+        }
         while (length > 0) {
             ByteBuffer tail = writableTail();
             if (tail == null) {
@@ -118,6 +170,15 @@ final class OutboundQueue {
      * @return bytes written
      */
     long writeTo(GatheringByteChannel channel) throws IOException {
+        if (lent != null) {
+            // Lent bytes are the whole queue: one plain write from their own memory.
+            int written = channel.write(lent);
+            size -= written;
+            if (!lent.hasRemaining()) {
+                lent = null;
+            }
+            return written;
+        }
         ByteBuffer[] gather = pool.gatherScratch();
         long total = 0;
         while (count > 0) {
@@ -153,6 +214,7 @@ final class OutboundQueue {
 
     /** Drops everything queued, returning the chunks to the pool. */
     void clear() {
+        lent = null;
         while (count > 0) {
             pool.give(removeHead());
         }

@@ -33,9 +33,13 @@ import jdk.net.UnixDomainPrincipal;
  * the loop dispatches its readiness to.
  *
  * <p>Reading: each read goes into the reactor's shared read buffer and is handed to
- * {@code dataReceived} at once. Writing: bytes are copied into an {@link OutboundQueue} and leave
- * in one write per flush. Writes made during this connection's own read event are flushed at its
- * end, so the reply is on its way while the loop reads the other ready connections; writes made
+ * {@code dataReceived} at once. Writing: bytes are copied into an {@link OutboundQueue} and
+ * leave in one write per flush. One write is not copied: the read buffer itself, written back
+ * during its own read event into an empty queue (an echo). It is lent to the queue, the flush at
+ * the end of the event sends it from the read buffer, and only what the kernel did not take is
+ * copied, before the buffer is read into again (Transport.write says the caller leaves those
+ * bytes alone until it returns). Writes made during this connection's own read event are flushed
+ * at its end, so the reply is on its way while the loop reads the other ready connections; writes made
  * anywhere else (timers, tasks, another connection's callbacks) ask the loop for one flush before
  * the next select. {@code OP_WRITE} is on only while the kernel's buffer is full.
  *
@@ -191,6 +195,13 @@ final class TcpConnection implements SwitchableTransport, IoHandler, BeforeNextS
             if (closed || readingPaused || disconnecting || n < buffer.capacity()) {
                 return;
             }
+            // The buffer is read into again: an echo lent from it leaves, or is copied, first.
+            if (outbound.hasLent()) {
+                flushNow();
+                if (closed) {
+                    return;
+                }
+            }
         }
     }
 
@@ -228,6 +239,11 @@ final class TcpConnection implements SwitchableTransport, IoHandler, BeforeNextS
             monitor.bytesWritten(written);
         } catch (IOException e) {
             close(IoErrors.reasonFor(e));
+            return;
+        }
+        // Lent bytes never outlive the flush: the read buffer they live in is about to be reused.
+        if (!outbound.copyLent()) {
+            outOfDirectMemory(outbound.size());
             return;
         }
         boolean full = !outbound.isEmpty();
@@ -316,7 +332,14 @@ final class TcpConnection implements SwitchableTransport, IoHandler, BeforeNextS
         monitor.checkLoopThread("Transport.write");
         int length = data.remaining();
         if (acceptsWrite(length)) {
-            queued(outbound.append(data), length);
+            if (data == loop.readBuffer() && inReadEvent && outbound.isEmpty()) {
+                // An echo of this read event's bytes: the flush at the event's end sends them from
+                // the read buffer itself, so the common case costs no copy (see the class comment).
+                outbound.lend(data);
+                written();
+            } else {
+                queued(outbound.append(data), length);
+            }
         } else {
             data.position(data.limit());
         }
@@ -365,10 +388,14 @@ final class TcpConnection implements SwitchableTransport, IoHandler, BeforeNextS
         if (complete) {
             written();
         } else {
-            close(Reason.limitExceeded("no direct memory left to queue " + length + " more outbound bytes ("
-                    + outbound.size() + " bytes queued, " + loop.chunkPool().bytesInUse()
-                    + " in use by the reactor)"));
+            outOfDirectMemory(length);
         }
+    }
+
+    private void outOfDirectMemory(long length) {
+        close(Reason.limitExceeded("no direct memory left to queue " + length + " more outbound bytes ("
+                + outbound.size() + " bytes queued, " + loop.chunkPool().bytesInUse()
+                + " in use by the reactor)"));
     }
 
     private void written() {
