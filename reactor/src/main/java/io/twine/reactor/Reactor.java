@@ -95,8 +95,13 @@ import java.util.function.Consumer;
  */
 public final class Reactor implements EventLoop {
 
-    /** Bytes one read may return; also the largest UDP payload, so one buffer serves both. */
-    public static final int READ_BUFFER_SIZE = 64 * 1024;
+    /**
+     * Bytes one read may return; more than any UDP payload, so one buffer serves both. Twice the
+     * 64 KiB that a burst on a loopback or LAN connection often brings: a stream transport reads
+     * again only when a read filled the buffer, and with a buffer of exactly 64 KiB every such
+     * burst filled it, so the next read found nothing (one wasted system call per read event).
+     */
+    public static final int READ_BUFFER_SIZE = 128 * 1024;
     private static final int CHUNK_SIZE = 16 * 1024;
     private static final int MAX_POOLED_CHUNKS = 256;
     /** Cross-thread tasks run per iteration at most, so a task that requeues itself cannot starve I/O. */

@@ -35,7 +35,7 @@ import java.util.function.Function;
  * the loop dispatches its readiness to.
  *
  * <p>Receiving: each readiness event drains up to {@value #MAX_DATAGRAMS_PER_EVENT} datagrams
- * into the reactor's shared 64 KiB read buffer, larger than any UDP payload, because the JDK
+ * into the reactor's shared 128 KiB read buffer, larger than any UDP payload, because the JDK
  * cuts a datagram that does not fit without a word. Sending: straight to the kernel; while it
  * has no room, into a bounded {@link SendQueue} with {@code OP_WRITE} on.
  *
