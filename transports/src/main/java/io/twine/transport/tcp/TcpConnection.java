@@ -39,9 +39,9 @@ import jdk.net.UnixDomainPrincipal;
  * the end of the event sends it from the read buffer, and only what the kernel did not take is
  * copied, before the buffer is read into again (Transport.write says the caller leaves those
  * bytes alone until it returns). Writes made during this connection's own read event are flushed
- * at its end, so the reply is on its way while the loop reads the other ready connections; writes made
- * anywhere else (timers, tasks, another connection's callbacks) ask the loop for one flush before
- * the next select. {@code OP_WRITE} is on only while the kernel's buffer is full.
+ * at its end, so the reply is on its way while the loop reads the other ready connections; writes
+ * made anywhere else (timers, tasks, another connection's callbacks) ask the loop for one flush
+ * before the next select. {@code OP_WRITE} is on only while the kernel's buffer is full.
  *
  * <p>Everything that ends the connection goes through {@link #close(Reason)}, which closes the
  * socket at once and calls {@code connectionLost} exactly once, at the start of the loop's next
