@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.twine.protocol.Factory;
 import io.twine.protocol.ListeningPort;
 import io.twine.protocol.Reason;
+import io.twine.reactor.Reactor;
 import io.twine.samples.support.CapturedOutput;
 import io.twine.testing.ReactorThread;
 import io.twine.transport.tcp.Tcp;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 class EchoServerTest {
 
     private static final long HIGH_WATER_MARK = 64 * 1024;
-    private static final long ONE_READ = 64 * 1024;
+    private static final long ONE_READ = Reactor.READ_BUFFER_SIZE;
     private static final long TOTAL = 256L * 1024 * 1024;
 
     /** The sample's protocol, watched: the largest outbound buffer it ever had, and bytes in. */
