@@ -153,6 +153,10 @@ public class TlsRecordBenchmark {
 
         /** The server reads {@code records} (flipped; all of it is consumed); its answer goes to the end of {@code answer}. */
         void receive(ByteBuffer records, ByteBuffer answer);
+
+        /** Ends the server; declares no exception, so that try-with-resources need not handle one. */
+        @Override
+        void close();
     }
 
     /** twine's layer on a reactor thread, over a {@link CapturingTransport}. */

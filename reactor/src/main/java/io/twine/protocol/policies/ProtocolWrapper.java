@@ -42,6 +42,9 @@ import java.util.Optional;
  *
  * <p>Thread: loop only, like the protocol and transport it sits between.
  */
+// "exports": GracefulLayer is exported to the transports module only, which is the one caller of
+// closeGracefully; user code sees a wrapper as a Protocol and a Transport, and needs nothing more.
+@SuppressWarnings("exports")
 public class ProtocolWrapper extends Protocol implements Transport, HalfCloseableProtocol, GracefulLayer {
 
     /** The protocol this wrapper is the transport of. */

@@ -46,6 +46,8 @@ final class RespDecoder {
 
     /** A request the client sent that breaks the protocol; the message is Redis's reply to it. */
     static final class ProtocolError extends Exception {
+        private static final long serialVersionUID = 1L;
+
         ProtocolError(String message) {
             super(message, null, false, false);  // no stack trace: this is the client's mistake, not ours
         }
