@@ -26,33 +26,7 @@ import java.util.stream.Stream;
  * (or a missing gcc) uses the {@link LoadGenerator} JVM instead, which is slower per message than
  * the servers it drives and so measures itself more than them (see the benchmarks README).
  *
- * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.twine.benchmarks.shootout.Shootout [options]
- *   --servers twine,netty-nio,netty-epoll,netty-openssl,blocking,c-epoll
- *                            which servers (default: all but netty-openssl; with --tls, all but c-epoll)
- *   --scenarios ABCDE        which scenarios (default: A to E; F, connection set-up, on request)
- *   --transport tcp          tcp (127.0.0.1), unix (a socket file in a temporary folder), or tcp,unix
- *                            to run both, interleaved, with the unix / tcp ratio
- *   --loops 1                event loops of twine and the Netty servers; a list (1,2) runs each count
- *                            with the ratio to one loop
- *   --tls                    every connection over TLS 1.3 (a self-signed EC P-256 key made with
- *                            keytool at start); the C load generator is then built with OpenSSL
- *   --warmup 3               seconds of load before measuring
- *   --handshake-warmup 45    seconds of load before measuring F over TLS: the JIT needs tens of
- *                            thousands of handshakes before it has compiled the JDK's TLS code,
- *                            and with less F measures the compiler more than the server
- *   --duration 5             seconds measured
- *   --rounds 1               runs of each server per scenario, interleaved; the median is reported
- *   --time-limit 900         seconds for the whole shootout; runs that would not fit are skipped
- *   --out shootout-results   where results.csv, results.json and results.svg go
- *   --load c                 the load generator: c (load_epoll.c, one thread) or java
- *   --load-threads N         Java load generator threads (default: the CPUs it is given)
- *   --no-taskset             do not pin server and load generator to separate CPUs
- *   --server-cpus LIST       taskset -c LIST for the server (instead of the first half of the CPUs)
- *   --client-cpus LIST       taskset -c LIST for the load generator (instead of the second half)
- *   --jfr                    record each Java server with JDK Flight Recorder (profile settings)
- *                            into OUT/SERVER-SCENARIO.jfr
- * </pre>
+ * <p>The options are in {@link #USAGE}, which {@code --help} prints.
  *
  * <p>Each run: start the server with the same JVM flags for every Java server, wait for its
  * {@code LISTENING} line, start the load generator, relay its progress, read its result, then
@@ -69,6 +43,37 @@ public final class Shootout {
             return variant.label(server);
         }
     }
+
+    /** What {@code --help} prints: every option, with its default. */
+    static final String USAGE = """
+            java -cp benchmarks/target/benchmarks.jar io.twine.benchmarks.shootout.Shootout [options]
+              --servers twine,netty-nio,netty-epoll,netty-openssl,blocking,c-epoll
+                                       which servers (default: all but netty-openssl; with --tls, all but c-epoll)
+              --scenarios ABCDE        which scenarios (default: A to E; F, connection set-up, on request)
+              --transport tcp          tcp (127.0.0.1), unix (a socket file in a temporary folder), or tcp,unix
+                                       to run both, interleaved, with the unix / tcp ratio
+              --loops 1                event loops of twine and the Netty servers; a list (1,2) runs each count
+                                       with the ratio to one loop
+              --tls                    every connection over TLS 1.3 (a self-signed EC P-256 key made with
+                                       keytool at start); the C load generator is then built with OpenSSL
+              --warmup 3               seconds of load before measuring
+              --handshake-warmup 45    seconds of load before measuring F over TLS: the JIT needs tens of
+                                       thousands of handshakes before it has compiled the JDK's TLS code,
+                                       and with less F measures the compiler more than the server
+              --duration 5             seconds measured
+              --rounds 1               runs of each server per scenario, interleaved; the median is reported
+              --time-limit 900         seconds for the whole shootout; runs that would not fit are skipped
+              --out shootout-results   where results.csv, results.json and results.svg go
+              --load c                 the load generator: c (load_epoll.c, one thread) or java
+              --load-threads N         Java load generator threads (default: the CPUs it is given)
+              --no-taskset             do not pin server and load generator to separate CPUs
+              --server-cpus LIST       taskset -c LIST for the server (instead of the first half of the CPUs)
+              --client-cpus LIST       taskset -c LIST for the load generator (instead of the second half)
+              --jfr                    record each Java server with JDK Flight Recorder (profile settings)
+                                       into OUT/SERVER-SCENARIO.jfr
+              --classpath CP           the class path of the server JVMs (default: this JVM's)
+              --help                   print this text and run nothing
+            """;
 
     /** JVM flags of every Java server, so that they differ only in their code. */
     static final List<String> SERVER_JVM_FLAGS = List.of(
@@ -212,6 +217,10 @@ public final class Shootout {
 
     /** Runs the shootout; exits 0 when every run that was not skipped succeeded. */
     public static void main(String[] argv) throws Exception {
+        if (List.of(argv).contains("--help") || List.of(argv).contains("-h")) {
+            System.out.print(USAGE);
+            return;
+        }
         List<RunResult> results = run(argv);
         boolean failed = results.stream().anyMatch(r -> r.status == RunResult.Status.FAILED);
         System.exit(failed ? 1 : 0);
@@ -219,7 +228,7 @@ public final class Shootout {
 
     /** Runs the shootout with these options and returns one result per server and scenario. */
     public static List<RunResult> run(String[] argv) throws Exception {
-        Shootout shootout = new Shootout(new Args(argv));
+        Shootout shootout = new Shootout(new Args(argv, Args.optionsIn(USAGE)));
         try {
             return shootout.runAll();
         } finally {
