@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,13 +48,38 @@ public final class PythonPeer implements AutoCloseable {
 
     private static Boolean pythonAvailable;
     private static Boolean twistedAvailable;
+    /**
+     * The interpreter {@link #PYTHON} stands for, which {@link #start} runs: a version manager's
+     * {@code python3} may be a shim (pyenv's is a chain of shell scripts) that costs a second or
+     * more per start on a busy machine, and the interop tests start hundreds of peers.
+     */
+    private static String pythonExecutable = PYTHON;
 
     /** True when {@code python3} runs and is Python 3. Probed once per test run. */
     public static synchronized boolean pythonAvailable() {
         if (pythonAvailable == null) {
             pythonAvailable = runs(PYTHON, "-c", "import sys; sys.exit(0 if sys.version_info[0] == 3 else 1)");
+            if (pythonAvailable) {
+                pythonExecutable = executableBehind(PYTHON);
+            }
         }
         return pythonAvailable;
+    }
+
+    /** The path Python reports as its own executable, or {@code python} itself if it says none. */
+    private static String executableBehind(String python) {
+        try {
+            Process probe = new ProcessBuilder(python, "-c", "import sys; print(sys.executable or '')")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String path = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            probe.waitFor(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return !path.isEmpty() && Files.isExecutable(Path.of(path)) ? path : python;
+        } catch (IOException e) {
+            return python;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return python;
+        }
     }
 
     /** True when Debian's {@code /usr/bin/python3} can import Twisted. Probed once per test run. */
@@ -150,11 +176,16 @@ public final class PythonPeer implements AutoCloseable {
 
     /** Starts {@code python -u script args...}; {@code script} is a file name under {@code python/}. */
     public static PythonPeer start(String python, String script, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(python, "-u", scriptPath(script).toString()));
+        String interpreter = python.equals(PYTHON) ? interpreterForPython() : python;
+        List<String> command = new ArrayList<>(List.of(interpreter, "-u", scriptPath(script).toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("PYTHONIOENCODING", "utf-8");
         return new PythonPeer(builder.start());
+    }
+
+    private static synchronized String interpreterForPython() {
+        return pythonExecutable;
     }
 
     private static Path scriptPath(String script) {
