@@ -11,6 +11,7 @@ import io.twine.protocol.Factory;
 import io.twine.protocol.ListeningPort;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
+import io.twine.reactor.TcpOptions;
 import io.twine.testing.ReactorThread;
 import io.twine.transport.tcp.Tcp;
 import java.io.DataInputStream;
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.Timeout;
 class TlsSocketTest {
 
     private static final InetSocketAddress ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    /** SO_RCVBUF and SO_SNDBUF where a test needs the kernel to hold little. */
+    private static final int KERNEL_BUFFER = 64 * 1024;
 
     /** Echoes, and pauses its own reading while the echo waits to be sent (the transport is its own producer). */
     static final class Echo extends Protocol {
@@ -88,10 +91,19 @@ class TlsSocketTest {
     @Test
     void clientThatNeverReadsStallsTheEchoAtABoundedSizeAndGetsEveryByteLater() throws Exception {
         Echo.largestQueue.set(0);
+        // Small, fixed kernel buffers on both sides: autotuned, the server's receive buffer alone
+        // may grow to net.ipv4.tcp_rmem's maximum (32 MiB here), and 16 MiB then fitted into the
+        // kernel without any flow control (1 run in 40 under load).
+        TcpOptions smallBuffers = TcpOptions.defaults().withReceiveBufferSize(KERNEL_BUFFER).withSendBufferSize(KERNEL_BUFFER);
         try (ReactorThread rt = ReactorThread.start()) {
-            ListeningPort port = listen(rt, TestCertificates.localhostServer().build(), Factory.forProtocol(Echo::new));
-            try (SSLSocket socket = BlockingTlsClient.connect(address(port))) {
-                socket.setReceiveBufferSize(64 * 1024);
+            ListeningPort port = rt.call(() -> Tcp.listen(rt.reactor(), ANY_PORT,
+                    Tls.server(rt.reactor(), TestCertificates.localhostServer().build(), Factory.forProtocol(Echo::new)),
+                    smallBuffers));
+            Socket plain = new Socket();
+            plain.setReceiveBufferSize(KERNEL_BUFFER);
+            plain.setSendBufferSize(KERNEL_BUFFER);
+            plain.connect(address(port));
+            try (SSLSocket socket = BlockingTlsClient.over(plain, true)) {
                 socket.startHandshake();
                 byte[] sent = new byte[16 << 20];
                 new Random(8).nextBytes(sent);
