@@ -50,7 +50,8 @@ import javax.net.ssl.SSLSession;
  * <p><b>The handshake</b> runs before the protocol hears of the connection: its
  * {@code connectionMade} comes once the peer is verified (after {@link Tls#startTls} the protocol
  * already had it, and hears {@link TlsHandshakeListener#handshakeCompleted()}). The engine's slow
- * tasks run on a worker while the transport's reading is paused; the handshake times out.
+ * tasks run on a worker; ciphertext that arrives meanwhile waits in the stash, with the
+ * transport's reading paused; the handshake times out.
  *
  * <p><b>Closing.</b> {@code loseConnection} wraps what is queued, sends {@code close_notify} and
  * closes the transport. The peer's {@code close_notify} is a clean close; end of stream without it
@@ -180,6 +181,9 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
                         break;
                     }
                 }
+            }
+            if (taskRunning) {
+                updateTransportReading();
             }
         } finally {
             insideEvent = false;
@@ -446,9 +450,14 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
 
     // ------------------------------------------------------------------ slow engine tasks
 
+    /**
+     * Reading goes on while the tasks run: a handshake peer waits for our answer, so nothing
+     * arrives in the normal case and pausing the socket would only cost two interest changes (on
+     * Linux an {@code epoll_ctl} each) per handshake. Ciphertext that does arrive meanwhile is kept
+     * in the stash, and reading pauses then, until the tasks are done ({@link #updateTransportReading}).
+     */
     private void startTasks() {
         taskRunning = true;
-        updateTransportReading();
         loop.runOffLoop(this::runDelegatedTasks, this::tasksDone);
     }
 
@@ -467,12 +476,12 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
         }
         insideEvent = true;
         try {
-            updateTransportReading();
             if (stash != null) {
                 processStash();
             } else {
                 processSafely(EMPTY);
             }
+            updateTransportReading();
         } finally {
             insideEvent = false;
         }
@@ -850,8 +859,9 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
         updateTransportReading();
     }
 
+    /** Pauses the transport's reading while the protocol's is paused, or while the engine is busy and ciphertext waits. */
     private void updateTransportReading() {
-        boolean pause = !finished && (taskRunning || readingPaused);
+        boolean pause = !finished && ((taskRunning && stash != null) || readingPaused);
         if (pause != transportReadingPaused) {
             transportReadingPaused = pause;
             if (pause) {

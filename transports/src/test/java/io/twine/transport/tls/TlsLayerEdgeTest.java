@@ -259,6 +259,29 @@ class TlsLayerEdgeTest {
     }
 
     @Test
+    void readingGoesOnWhileTheEngineWorksAndPausesOnlyWhenCiphertextArrivesMeanwhile() {
+        TlsLayer server = serverLayer(TestCertificates.localhostServer().build(), new Recorder());
+        pipe.serverSide.connect(server);
+        pipe.clientSide.connect(clientLayer(TestCertificates.trustingClient().build(), new Recorder()));
+        pipe.loop.runPending();
+        byte[] clientHello = pipe.clientSide.value();
+        pipe.clientSide.clear();
+        int offLoopRuns = pipe.loop.offLoopRuns;
+
+        server.dataReceived(ByteBuffer.wrap(clientHello));
+        assertEquals(offLoopRuns + 1, pipe.loop.offLoopRuns, "the ClientHello starts the engine's work off the loop");
+        assertFalse(pipe.serverSide.isReadingPaused(), "nothing waits, so the socket is not paused for the engine's work");
+
+        server.dataReceived(ByteBuffer.wrap(new byte[] {0x16, 0x03, 0x03}));  // the start of the next record
+        assertTrue(pipe.serverSide.isReadingPaused(), "ciphertext arrived while the engine works: reading pauses");
+
+        pipe.loop.runPending();
+        assertFalse(pipe.serverSide.isReadingPaused(), "the engine's work is done: reading resumes");
+        assertTrue(pipe.serverSide.value().length > 0, "the server answered the ClientHello");
+        assertTrue(pipe.serverSide.isConnected());
+    }
+
+    @Test
     void pauseDuringDeliveryKeepsTheRestForLater() {
         Recorder client = new Recorder();
         Recorder server = new Recorder() {
