@@ -1,9 +1,7 @@
 package io.twine.samples.redis;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Every command mini-redis knows, and the checks Redis makes before running one: is the name
@@ -33,7 +31,13 @@ final class CommandTable {
         }
     }
 
-    private final Map<String, Command> commands = new LinkedHashMap<>();
+    /** The commands in the order {@code COMMAND} lists them. */
+    private final List<Command> commands = new ArrayList<>();
+    /**
+     * The same commands by name, for {@link #find}: a hash table with open addressing (a command
+     * sits in the first free slot from its name's hash on), at most half full.
+     */
+    private final Command[] byName = new Command[64];
 
     /** The table of mini-redis's commands, run by {@code commands}. */
     CommandTable(Commands c) {
@@ -70,13 +74,45 @@ final class CommandTable {
 
     private void add(String name, int arity, int firstKey, int lastKey, int keyStep, boolean allowedWhileSubscribed,
             String group, String summary, Handler handler) {
-        commands.put(name, new Command(name, arity, firstKey, lastKey, keyStep, allowedWhileSubscribed, group, summary,
-                handler));
+        Command command = new Command(name, arity, firstKey, lastKey, keyStep, allowedWhileSubscribed, group, summary,
+                handler);
+        commands.add(command);
+        if (2 * commands.size() > byName.length) {
+            throw new IllegalStateException("more commands than the table of names has room for");
+        }
+        int slot = slotOf(Keys.bytes(name));
+        while (byName[slot] != null) {
+            slot = (slot + 1) % byName.length;
+        }
+        byName[slot] = command;
+    }
+
+    /**
+     * The command called {@code name} in any letter case, as Redis matches names, or null. It
+     * runs for every request, so it makes no String: the name's bytes are hashed and compared as
+     * they came.
+     */
+    Command find(byte[] name) {
+        for (int slot = slotOf(name); byName[slot] != null; slot = (slot + 1) % byName.length) {
+            if (Keys.is(name, byName[slot].name())) {
+                return byName[slot];
+            }
+        }
+        return null;
+    }
+
+    /** Where the search for {@code name} starts: a hash of its letters, blind to their case. */
+    private int slotOf(byte[] name) {
+        int hash = 0;
+        for (byte b : name) {
+            hash = 31 * hash + Character.toLowerCase((char) (b & 0xff));
+        }
+        return Math.floorMod(hash, byName.length);
     }
 
     /** Runs one request: finds its command, checks it may run, runs it. It writes exactly one reply. */
     void execute(RedisConnection client, List<byte[]> args) {
-        Command command = commands.get(Keys.of(args.get(0)).toLowerCase(Locale.ROOT));
+        Command command = find(args.get(0));
         if (command == null) {
             client.reply.error(unknownCommand(args));
         } else if (!command.acceptsArgumentCount(args.size())) {
@@ -118,7 +154,7 @@ final class CommandTable {
         RespWriter reply = client.reply;
         if (args.size() == 1) {
             reply.arrayHeader(commands.size());
-            for (Command command : commands.values()) {
+            for (Command command : commands) {
                 reply.arrayHeader(6);
                 reply.bulk(command.name());
                 reply.integer(command.arity());
@@ -130,12 +166,12 @@ final class CommandTable {
         } else if (Keys.is(args.get(1), "count") && args.size() == 2) {
             reply.integer(commands.size());
         } else if (Keys.is(args.get(1), "docs")) {
-            List<Command> wanted = new java.util.ArrayList<>();
+            List<Command> wanted = new ArrayList<>();
             if (args.size() == 2) {
-                wanted.addAll(commands.values());
+                wanted.addAll(commands);
             }
             for (int i = 2; i < args.size(); i++) {
-                Command command = commands.get(Keys.of(args.get(i)).toLowerCase(Locale.ROOT));
+                Command command = find(args.get(i));
                 if (command != null) {
                     wanted.add(command);
                 }

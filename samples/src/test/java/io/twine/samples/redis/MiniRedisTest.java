@@ -6,6 +6,7 @@ import static io.twine.samples.redis.RedisWire.pipeline;
 import static io.twine.samples.redis.RedisWire.show;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.protocol.Protocol;
@@ -16,6 +17,8 @@ import io.twine.testing.ManualClock;
 import io.twine.testing.StringTransport;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -288,6 +291,25 @@ class MiniRedisTest {
         assertEquals("*2\\r\\n$4\\r\\nsave\\r\\n$0\\r\\n\\r\\n", c.send("CONFIG", "GET", "save"));
         assertEquals("*2\\r\\n$10\\r\\nappendonly\\r\\n$2\\r\\nno\\r\\n", c.send("config", "get", "appendonly"));
         assertEquals("*0\\r\\n", c.send("CONFIG", "GET", "nosuch"));
+    }
+
+    @Test
+    void aCommandIsFoundByItsWholeNameInAnyLetterCase() {
+        Client c = new Client();
+        c.send("SET", "k", "v");
+        assertEquals("$1\\r\\nv\\r\\n", c.send("gEt", "k"));
+        assertEquals("-ERR unknown command 'GE', with args beginning with: 'k' \\r\\n", c.send("GE", "k"));
+        assertEquals("-ERR unknown command 'GETS', with args beginning with: 'k' \\r\\n", c.send("GETS", "k"));
+        assertEquals("-ERR unknown command 'G@T', with args beginning with: 'k' \\r\\n", c.send("G@T", "k"));
+        CommandTable table = new CommandTable(new Commands(new Store(clock, 0), new PubSub()));
+        for (String name : List.of("ping", "echo", "quit", "get", "set", "mset", "incr", "decr", "incrby", "decrby",
+                "del", "exists", "expire", "ttl", "lpush", "rpush", "lpop", "rpop", "lrange", "sadd", "spop", "hset",
+                "publish", "subscribe", "unsubscribe", "config", "command")) {
+            assertEquals(name, table.find(bytes(name.toUpperCase(Locale.ROOT))).name());
+            assertEquals(name, table.find(bytes(name)).name());
+        }
+        assertNull(table.find(bytes("G\u00c9T")));
+        assertNull(table.find(new byte[0]));
     }
 
     @Test
