@@ -1,6 +1,5 @@
 package io.twine.samples.redis;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,12 +15,12 @@ final class InlineCommand {
     private InlineCommand() {}
 
     /**
-     * The arguments of {@code line} (without its line end); an empty list for a blank line.
+     * Adds the arguments of {@code line} (without its line end) to {@code words}; none for a
+     * blank line.
      *
      * @throws RespDecoder.ProtocolError if a quote is not closed, or not followed by a blank
      */
-    static List<byte[]> split(byte[] line) throws RespDecoder.ProtocolError {
-        List<byte[]> words = new ArrayList<>();
+    static void split(byte[] line, List<byte[]> words) throws RespDecoder.ProtocolError {
         Word word = new Word(line.length);
         int p = 0;
         while (true) {
@@ -29,7 +28,7 @@ final class InlineCommand {
                 p++;
             }
             if (at(line, p) == 0) {
-                return words;
+                return;
             }
             boolean doubleQuoted = false;
             boolean singleQuoted = false;

@@ -53,8 +53,16 @@ final class RespDecoder {
         }
     }
 
-    /** The arguments of the array being read, or null between requests. */
-    private List<byte[]> arguments;
+    /** A list that grew past this many arguments is let go after its request, not kept for the next. */
+    private static final int KEPT_ARGUMENTS = 1024;
+
+    /**
+     * The arguments of the request being read. It is one list, emptied for each request, so a
+     * request costs no list of its own: what {@link #decode} returns is valid until the next call.
+     */
+    private List<byte[]> arguments = new ArrayList<>();
+    /** True from a request's first line until its last argument has arrived. */
+    private boolean reading;
     /** Bulk strings of that array still to come. */
     private int missing;
     /** The bulk string being read, its declared length, and how many of its bytes have arrived. */
@@ -71,15 +79,17 @@ final class RespDecoder {
 
     /**
      * Reads from {@code in} (its position moves past what was used) until one request is
-     * complete, and returns its arguments, the command name first. Returns null when {@code in}
-     * ends inside a request: call again with the bytes {@code in} still holds, followed by more.
-     * Empty requests ({@code *0}, a blank line) are skipped, as Redis skips them.
+     * complete, and returns its arguments, the command name first. The list is this decoder's and
+     * is refilled by the next call: keep the arguments (the arrays are the caller's from now on),
+     * never the list. Returns null when {@code in} ends inside a request: call again with the bytes
+     * {@code in} still holds, followed by more. Empty requests ({@code *0}, a blank line) are
+     * skipped, as Redis skips them.
      *
      * @throws ProtocolError if the bytes break the protocol or a limit; the connection cannot go on
      */
     List<byte[]> decode(ByteBuffer in) throws ProtocolError {
         while (true) {
-            if (arguments == null) {
+            if (!reading) {
                 if (!in.hasRemaining()) {
                     return null;
                 }
@@ -93,10 +103,9 @@ final class RespDecoder {
                     return null;
                 }
             }
-            List<byte[]> request = arguments;
-            arguments = null;
-            if (!request.isEmpty()) {
-                return request;
+            reading = false;
+            if (!arguments.isEmpty()) {
+                return arguments;
             }
         }
     }
@@ -107,7 +116,7 @@ final class RespDecoder {
      */
     long bytesHeld() {
         long held = bulk == null ? 0 : bulk.length;
-        if (arguments != null) {
+        if (reading) {
             for (byte[] argument : arguments) {
                 held += argument.length;
             }
@@ -126,10 +135,20 @@ final class RespDecoder {
             throw new ProtocolError("Protocol error: invalid multibulk length");
         }
         skipLine(in, end + 2);
+        startRequest();
         missing = (int) Math.max(count, 0);  // *0 and *-1 are empty requests, skipped
-        arguments = new ArrayList<>(Math.min(missing, 16));
-        requestBytes = 0;
         return true;
+    }
+
+    /** A new request: an empty argument list (a fresh one if the last request made it huge). */
+    private void startRequest() {
+        if (arguments.size() > KEPT_ARGUMENTS) {
+            arguments = new ArrayList<>();
+        } else {
+            arguments.clear();
+        }
+        requestBytes = 0;
+        reading = true;
     }
 
     /** {@code $N\r\n}, then N bytes and two more. False if {@code in} ran out first. */
@@ -194,7 +213,8 @@ final class RespDecoder {
         byte[] line = new byte[end - start];
         in.get(line);
         skipLine(in, newline + 1);
-        arguments = InlineCommand.split(line);
+        startRequest();
+        InlineCommand.split(line, arguments);
         missing = 0;
         return true;
     }

@@ -5,7 +5,9 @@ import static io.twine.samples.redis.RedisWire.command;
 import static io.twine.samples.redis.RedisWire.pipeline;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,11 +31,7 @@ class RespDecoderTest {
         ByteBuffer in = ByteBuffer.wrap(all);
         List<List<String>> requests = new ArrayList<>();
         for (List<byte[]> request = decoder.decode(in); request != null; request = decoder.decode(in)) {
-            List<String> words = new ArrayList<>();
-            for (byte[] word : request) {
-                words.add(new String(word, StandardCharsets.ISO_8859_1));
-            }
-            requests.add(words);
+            requests.add(words(request));
         }
         unconsumed = Arrays.copyOfRange(all, in.position(), all.length);
         return requests;
@@ -207,5 +205,39 @@ class RespDecoderTest {
             assertNull(decoder.decode(ByteBuffer.wrap(Arrays.copyOf(request, 0))));
         }
         assertArrayEquals(bytes("key"), decoder.decode(ByteBuffer.wrap(request)).get(1));
+    }
+
+    @Test
+    void theArgumentsOfARequestStayTheCallersAfterTheNextRequestIsDecoded() throws Exception {
+        ByteBuffer in = ByteBuffer.wrap(pipeline(command("SET", "k", "v1"), command("SET", "k", "v2"),
+                bytes("GET  k\r\n")));
+        List<byte[]> first = decoder.decode(in);
+        byte[] value = first.get(2);
+        assertEquals(List.of("SET", "k", "v2"), words(decoder.decode(in)));
+        assertArrayEquals(bytes("v1"), value);
+        assertEquals(List.of("GET", "k"), words(decoder.decode(in)));
+        assertArrayEquals(bytes("v1"), value);
+        assertNull(decoder.decode(in));
+    }
+
+    @Test
+    void theListOfAHugeRequestIsNotKeptForTheNext() throws Exception {
+        String[] many = new String[5000];
+        Arrays.fill(many, "x");
+        List<byte[]> huge = decoder.decode(ByteBuffer.wrap(command(many)));
+        assertEquals(5000, huge.size());
+        List<byte[]> next = decoder.decode(ByteBuffer.wrap(command("PING")));
+        assertNotSame(huge, next);
+        assertEquals(List.of("PING"), words(next));
+        assertSame(next, decoder.decode(ByteBuffer.wrap(command("PING"))));
+    }
+
+    /** The arguments of {@code request} as text, one character per byte. */
+    private static List<String> words(List<byte[]> request) {
+        List<String> words = new ArrayList<>();
+        for (byte[] word : request) {
+            words.add(new String(word, StandardCharsets.ISO_8859_1));
+        }
+        return words;
     }
 }
