@@ -416,7 +416,8 @@ public final class Shootout {
 
     private RunResult loadRun(EchoKind kind, Variant variant, Scenario scenario, ChildProcess server, ChildProcess load,
             Path log) throws InterruptedException {
-        long limitMillis = (long) ((warmupSeconds(scenario) + durationSeconds) * 1000) + 60_000;
+        // load_epoll.c keeps the window open for up to ten durations while no message has completed.
+        long limitMillis = (long) ((warmupSeconds(scenario) + 10 * durationSeconds) * 1000) + 60_000;
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(limitMillis, (long) (secondsLeft() * 1000) + 30_000));
         String failure = null;
         long[] cpuAtStart = null;
