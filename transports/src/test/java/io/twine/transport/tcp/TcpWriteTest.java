@@ -11,13 +11,13 @@ import io.twine.protocol.Producer;
 import io.twine.protocol.Reason;
 import io.twine.testing.ReactorThread;
 import io.twine.testsupport.CapturedLog;
+import io.twine.testsupport.HalfCloseThenClose;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -199,49 +199,10 @@ class TcpWriteTest {
         }
     }
 
-    /** Half-closes, then closes for good: from writeConnectionLost, or when the peer speaks again. */
-    static final class HalfCloseThenClose extends Loopback.Recording implements HalfCloseableProtocol {
-        final boolean closeWhenWriteSideShut;
-        final AtomicInteger lostCalls = new AtomicInteger();
-
-        HalfCloseThenClose(boolean closeWhenWriteSideShut) {
-            this.closeWhenWriteSideShut = closeWhenWriteSideShut;
-        }
-
-        @Override
-        public void connectionMade() {
-            super.connectionMade();
-            transport.write("bye".getBytes(StandardCharsets.US_ASCII));
-            transport.loseWriteConnection();
-        }
-
-        @Override
-        public void writeConnectionLost() {
-            if (closeWhenWriteSideShut) {
-                transport.loseConnection();
-            }
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            data.position(data.limit());
-            transport.loseConnection();
-        }
-
-        @Override
-        public void readConnectionLost() {}
-
-        @Override
-        public void connectionLost(Reason reason) {
-            lostCalls.incrementAndGet();
-            super.connectionLost(reason);
-        }
-    }
-
     @ParameterizedTest(name = "closed from writeConnectionLost: {0}")
     @ValueSource(booleans = {true, false})
     void loseConnectionAfterLoseWriteConnectionClosesTheSocket(boolean closeWhenWriteSideShut) throws Exception {
-        HalfCloseThenClose server = new HalfCloseThenClose(closeWhenWriteSideShut);
+        HalfCloseThenClose server = new HalfCloseThenClose("bye".getBytes(StandardCharsets.US_ASCII), closeWhenWriteSideShut);
         try (ReactorThread rt = ReactorThread.start()) {
             ListeningPort port = rt.call(() -> Tcp.listen(rt.reactor(), ANY_PORT, Factory.forProtocol(() -> server)));
             InetSocketAddress bound = (InetSocketAddress) port.getHost();

@@ -4,20 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.protocol.Factory;
-import io.twine.protocol.HalfCloseableProtocol;
 import io.twine.protocol.ListeningPort;
-import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
 import io.twine.testing.ReactorThread;
+import io.twine.testsupport.HalfCloseThenClose;
 import io.twine.transport.tcp.Tcp;
 import java.io.DataInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,45 +29,6 @@ class TlsCloseAfterHalfCloseTest {
 
     private static final InetSocketAddress ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     private static final byte[] HELLO = "hello".getBytes(StandardCharsets.US_ASCII);
-
-    /** Says hello and half-closes; closes for good when its write side is shut, or when the peer speaks. */
-    static final class HalfCloseThenClose extends Protocol implements HalfCloseableProtocol {
-        final boolean closeWhenWriteSideShut;
-        final CompletableFuture<Reason> lost = new CompletableFuture<>();
-        final AtomicInteger lostCalls = new AtomicInteger();
-
-        HalfCloseThenClose(boolean closeWhenWriteSideShut) {
-            this.closeWhenWriteSideShut = closeWhenWriteSideShut;
-        }
-
-        @Override
-        public void connectionMade() {
-            transport.write(HELLO);
-            transport.loseWriteConnection();
-        }
-
-        @Override
-        public void writeConnectionLost() {
-            if (closeWhenWriteSideShut) {
-                transport.loseConnection();
-            }
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            data.position(data.limit());
-            transport.loseConnection();
-        }
-
-        @Override
-        public void readConnectionLost() {}
-
-        @Override
-        public void connectionLost(Reason reason) {
-            lostCalls.incrementAndGet();
-            lost.complete(reason);
-        }
-    }
 
     /** What the peer does once it has read the server's {@code close_notify}. */
     enum Peer {
@@ -99,7 +56,7 @@ class TlsCloseAfterHalfCloseTest {
     }
 
     private static void assertServerClosesItsSocket(Peer peer, Reason.Kind expected) throws Exception {
-        HalfCloseThenClose server = new HalfCloseThenClose(peer == Peer.WAITS);
+        HalfCloseThenClose server = new HalfCloseThenClose(HELLO, peer == Peer.WAITS);
         TlsOptions options = TestCertificates.localhostServer().build();  // slow under load: not inside the loop's call
         try (ReactorThread rt = ReactorThread.start()) {
             ListeningPort port = rt.call(() -> Tcp.listen(rt.reactor(), ANY_PORT,
