@@ -92,14 +92,20 @@ final class Loopback {
     /**
      * Each open descriptor of this process as "number->what it points at" (Linux): the ones a
      * piece of code leaves open are those in the set after it and not before, whatever other
-     * threads of the JVM closed meanwhile.
+     * threads of the JVM closed meanwhile. The listing's own descriptor (the {@code /proc/PID/fd}
+     * directory) is left out: it takes the lowest free number, which another thread's open or
+     * close between two listings can change, and it is closed again before this returns.
      */
     static Set<String> openDescriptorSet() throws IOException {
         Set<String> open = new TreeSet<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+        Path listed = Path.of("/proc/self/fd").toRealPath();
+        try (Stream<Path> fds = Files.list(listed)) {
             fds.forEach(fd -> {
                 try {
-                    open.add(fd.getFileName() + "->" + Files.readSymbolicLink(fd));
+                    Path target = Files.readSymbolicLink(fd);
+                    if (!target.equals(listed)) {
+                        open.add(fd.getFileName() + "->" + target);
+                    }
                 } catch (IOException closedMeanwhile) {
                     // gone between the listing and the look: not open
                 }
@@ -123,7 +129,6 @@ final class Loopback {
         return out.toString();
     }
 
-    /** A protocol that records how its connection ended. */
     /**
      * Outbound chunks taken from the loop's pool and not given back, read through the connection
      * of {@code protocol} (the pool is no method of the reactor). Loop thread only.
@@ -132,6 +137,7 @@ final class Loopback {
         return ((TcpConnection) protocol.transport()).loop.chunkPool().inUse();
     }
 
+    /** A protocol that records how its connection ended. */
     static class Recording extends Protocol {
         final CompletableFuture<Protocol> made = new CompletableFuture<>();
         final CompletableFuture<Reason> lost = new CompletableFuture<>();
