@@ -29,6 +29,9 @@ final class ForeignPeer implements AutoCloseable {
     /** The most a probe for a peer may take; an upper bound only. */
     private static final Duration PROBE_BACKSTOP = Duration.ofMinutes(5);
 
+    /** {@link #python()}'s answer: null until probed, empty when there is no usable python3. */
+    private static String python;
+
     private final Process process;
     private final Captured out = new Captured();
     private final Captured err = new Captured();
@@ -48,8 +51,18 @@ final class ForeignPeer implements AutoCloseable {
         return TestCertificates.file("peers/" + name);
     }
 
-    static void requirePython() {
-        require(runs("python3", "-c", "import ssl"), "python3 with its ssl module");
+    /**
+     * The interpreter of the first {@code python3} on the PATH, with its {@code ssl} module; the
+     * test is skipped (or fails on CI) when there is none. The path comes from the interpreter
+     * itself ({@code sys.executable}), probed once: {@code python3} may be a shim, such as pyenv's
+     * chain of shell scripts, that costs a second or more per start on a busy machine.
+     */
+    static synchronized String python() {
+        if (python == null) {
+            python = executableOf("python3", "-c", "import ssl, sys; print(sys.executable)");
+        }
+        require(!python.isEmpty(), "python3 with its ssl module");
+        return python;
     }
 
     static void requireOpenssl() {
@@ -90,6 +103,24 @@ final class ForeignPeer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** What {@code command} printed, stripped, if it succeeded; otherwise the empty string. */
+    private static String executableOf(String... command) {
+        try {
+            Process probe = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String printed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!probe.waitFor(PROBE_BACKSTOP.toMillis(), TimeUnit.MILLISECONDS)) {
+                probe.destroyForcibly();
+                fail(String.join(" ", command) + " did not finish within " + PROBE_BACKSTOP);
+            }
+            return probe.exitValue() == 0 ? printed : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 

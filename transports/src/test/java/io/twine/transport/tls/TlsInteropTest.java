@@ -77,11 +77,11 @@ class TlsInteropTest {
 
     @Test
     void pythonClientGetsAnEchoWithAlpnAndItsCloseNotifyIsAClean() throws Exception {
-        ForeignPeer.requirePython();
+        String interpreter = ForeignPeer.python();
         LineRecorder server = new LineRecorder();
         try (ReactorThread rt = ReactorThread.start()) {
             int port = listen(rt, TestCertificates.localhostServer().applicationProtocols("y/1").build(), server);
-            try (ForeignPeer python = ForeignPeer.start(List.of("python3", ForeignPeer.script("ssl_client.py").toString(),
+            try (ForeignPeer python = ForeignPeer.start(List.of(interpreter, ForeignPeer.script("ssl_client.py").toString(),
                     "127.0.0.1", String.valueOf(port), path("ca.pem"), "close"))) {
                 assertEquals(0, python.awaitExit(WAIT), python.errors());
                 String out = python.output();
@@ -96,11 +96,11 @@ class TlsInteropTest {
 
     @Test
     void pythonClientThatClosesWithoutCloseNotifyIsATruncation() throws Exception {
-        ForeignPeer.requirePython();
+        String interpreter = ForeignPeer.python();
         LineRecorder server = new LineRecorder();
         try (ReactorThread rt = ReactorThread.start()) {
             int port = listen(rt, TestCertificates.localhostServer().build(), server);
-            try (ForeignPeer python = ForeignPeer.start(List.of("python3", ForeignPeer.script("ssl_client.py").toString(),
+            try (ForeignPeer python = ForeignPeer.start(List.of(interpreter, ForeignPeer.script("ssl_client.py").toString(),
                     "127.0.0.1", String.valueOf(port), path("ca.pem"), "truncate"))) {
                 assertEquals(0, python.awaitExit(WAIT), python.errors());
                 Reason reason = ReactorThread.await(server.lost);
@@ -112,8 +112,8 @@ class TlsInteropTest {
 
     @Test
     void twineClientShowsItsCertificateToAPythonServerWithSniAndAlpn() throws Exception {
-        ForeignPeer.requirePython();
-        try (ForeignPeer python = ForeignPeer.start(List.of("python3", ForeignPeer.script("ssl_server.py").toString(),
+        String interpreter = ForeignPeer.python();
+        try (ForeignPeer python = ForeignPeer.start(List.of(interpreter, ForeignPeer.script("ssl_server.py").toString(),
                 path("localhost.pem"), path("localhost-key.pem"), path("ca.pem")));
                 ReactorThread rt = ReactorThread.start()) {
             int port = Integer.parseInt(python.awaitOutput("^port=(\\d+)", WAIT));
