@@ -8,6 +8,7 @@ import io.twine.protocol.Transport;
 import io.twine.protocol.policies.ProtocolWrapper;
 import io.twine.reactor.DelayedCall;
 import io.twine.reactor.spi.BeforeNextSelect;
+import io.twine.reactor.spi.ChunkPool;
 import io.twine.reactor.spi.Failures;
 import io.twine.reactor.spi.FlowControl;
 import java.net.SocketAddress;
@@ -45,7 +46,10 @@ import javax.net.ssl.SSLSession;
  * <p><b>Flow control.</b> The water marks and the hard cap count plaintext waiting here plus
  * ciphertext waiting in the transport. Records are wrapped only while the transport holds less
  * than the high-water mark; the transport calls back (this layer is its pull producer) each time
- * it has drained. Pausing the protocol's reading pauses the transport's.
+ * it has drained. Pausing the protocol's reading pauses the transport's. The plaintext's chunks
+ * come from the reactor's pool and count against its outbound memory budget: once the budget is
+ * used up, a write that would take this connection past its high-water mark closes it, as a
+ * plain TCP connection's does.
  *
  * <p><b>The handshake</b> runs before the protocol hears of the connection: its
  * {@code connectionMade} comes once the peer is verified (after {@link Tls#startTls} the protocol
@@ -726,6 +730,17 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
             transport.abortConnection(Reason.limitExceeded("outbound buffer would reach " + (queued + length)
                     + " bytes (plaintext and records), above the cap of " + maxWriteBufferSize
                     + " bytes: the peer is not reading and the protocol ignores flow control"));
+            return false;
+        }
+        // The reactor's outbound budget, as on plain TCP: the plaintext waits in the same pool's chunks.
+        ChunkPool pool = loop.chunkPool();
+        if (pool.wouldExceedBudget(length) && queued + length > flow.highWaterMark()) {
+            failed = true;
+            plaintext.clear();
+            transport.abortConnection(Reason.limitExceeded("the reactor's outbound memory budget of " + pool.budget()
+                    + " bytes is used up (" + pool.bytesInUse() + " bytes in use) and this connection would hold "
+                    + (queued + length) + " bytes (plaintext and records), above its high-water mark of "
+                    + flow.highWaterMark() + ": the peer is not reading and the protocol ignores flow control"));
             return false;
         }
         return true;

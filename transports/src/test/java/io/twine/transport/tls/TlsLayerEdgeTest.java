@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twine.protocol.Factory;
 import io.twine.protocol.Protocol;
 import io.twine.protocol.Reason;
+import io.twine.reactor.spi.FlowControl;
 import io.twine.testing.StringTransport;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -127,6 +129,28 @@ class TlsLayerEdgeTest {
         pipe.pump();
         assertEquals(5_000, server.received.size());
         assertTrue(server.dataCalls < 100, "records of one read reach the protocol together: " + server.dataCalls + " calls");
+    }
+
+    @Test
+    void writePastTheHighWaterMarkWithTheOutboundBudgetUsedUpClosesTheConnection() {
+        Recorder client = new Recorder();
+        Recorder server = new Recorder();
+        pipe.connect(clientLayer(TestCertificates.trustingClient().build(), client),
+                serverLayer(TestCertificates.localhostServer().build(), server));
+        pipe.pump();
+        pipe.loop.pool.setBudget(1);  // used up by the first byte queued anywhere
+
+        server.tls().write("within the mark".getBytes(StandardCharsets.US_ASCII));
+        pipe.pump();
+        assertEquals("within the mark", client.text(), "a connection within its high-water mark is never cut");
+        assertNull(server.lost);
+
+        server.tls().write(new byte[(int) FlowControl.DEFAULT_HIGH_WATER_MARK + 1]);
+        pipe.pump();
+        assertNotNull(server.lost, "a write past the high-water mark with the budget used up closes the connection");
+        assertEquals(Reason.Kind.LIMIT_EXCEEDED, server.lost.kind(), server.lost.toString());
+        assertTrue(server.lost.message().contains("outbound memory budget of 1 bytes"), server.lost.message());
+        assertEquals(0, pipe.loop.pool.bytesInUse(), "the queued plaintext went back to the pool");
     }
 
     @Test
