@@ -101,11 +101,11 @@ public final class LoadGenerator {
         }
         long start = System.nanoTime();
         long measureFrom = start + warmupNanos;
-        long measureUntil = measureFrom + durationNanos;
+        Window window = new Window(measureFrom, durationNanos);
         Thread[] running = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             Worker worker = workers[t];
-            running[t] = new Thread(() -> worker.drive(measureFrom, measureUntil), "load-" + t);
+            running[t] = new Thread(() -> worker.drive(window), "load-" + t);
             running[t].start();
         }
         reportProgress(workers, running, start, measureFrom);
@@ -124,7 +124,7 @@ public final class LoadGenerator {
         if (failure != null) {
             System.out.println("FAILED " + failure);
         }
-        System.out.println("RESULT messages=" + messages + " bytes=" + messages * size + " nanos=" + durationNanos
+        System.out.println("RESULT messages=" + messages + " bytes=" + messages * size + " nanos=" + window.length()
                 + " p50=" + latency.percentile(0.50) + " p99=" + latency.percentile(0.99)
                 + " p999=" + latency.percentile(0.999) + " max=" + latency.max());
         System.out.flush();
@@ -207,6 +207,54 @@ public final class LoadGenerator {
         }
     }
 
+    /**
+     * The measured window, shared by the workers. It closes after the duration once a message has
+     * completed in it. A server that has answered nothing by then (a cold JVM on a machine busy
+     * with other work) gets up to ten durations in all, so that "no message" means stuck, not slow
+     * to start; the window then closes at its first message, and {@link #length} is what it really was.
+     */
+    static final class Window {
+        final long from;
+        final long plannedUntil;
+        final long latestUntil;
+        /** Set by the first worker that counts a message; read by every worker. */
+        private volatile boolean counted;
+        /** When the first message was counted, if that was after the planned end; 0 otherwise. */
+        private volatile long lateEnd;
+
+        Window(long from, long durationNanos) {
+            this.from = from;
+            this.plannedUntil = from + durationNanos;
+            this.latestUntil = from + 10 * durationNanos;
+        }
+
+        /** Whether a message completing at {@code now} counts. */
+        boolean contains(long now) {
+            return now - from >= 0 && isOpen(now);
+        }
+
+        /** False once the window has closed: the workers stop. */
+        boolean isOpen(long now) {
+            return now - plannedUntil < 0 || !counted && now - latestUntil < 0;
+        }
+
+        /** A worker counted a message completed at {@code now}. */
+        void messageCounted(long now) {
+            if (!counted) {
+                if (now - plannedUntil >= 0) {
+                    lateEnd = now;
+                }
+                counted = true;
+            }
+        }
+
+        /** Nanoseconds from the window's opening to its close. */
+        long length() {
+            long end = lateEnd != 0 ? lateEnd : counted ? plannedUntil : latestUntil;
+            return end - from;
+        }
+    }
+
     /** One thread's share of the connections, and its own counters. */
     private final class Worker {
         final List<Connection> connections = new ArrayList<>();
@@ -215,8 +263,7 @@ public final class LoadGenerator {
         final LatencyHistogram latency = new LatencyHistogram();
         final Consumer<SelectionKey> onReady = this::ready;
         Selector selector;
-        long measureFrom;
-        long measureUntil;
+        Window window;
         long measured;
         volatile long progress;
         volatile String failure;
@@ -234,9 +281,8 @@ public final class LoadGenerator {
             connections.add(new Connection(channel, inFlight));
         }
 
-        void drive(long measureFrom, long measureUntil) {
-            this.measureFrom = measureFrom;
-            this.measureUntil = measureUntil;
+        void drive(Window window) {
+            this.window = window;
             try (Selector opened = Selector.open()) {
                 selector = opened;
                 long now = System.nanoTime();
@@ -248,10 +294,10 @@ public final class LoadGenerator {
                     send(connection);
                 }
                 boolean announced = !announces;
-                while (System.nanoTime() - measureUntil < 0) {
+                while (window.isOpen(System.nanoTime())) {
                     selector.select(onReady, 100);
                     progress = measured;
-                    if (!announced && System.nanoTime() - measureFrom >= 0) {
+                    if (!announced && System.nanoTime() - window.from >= 0) {
                         announced = true;
                         System.out.println("MEASURING");
                         System.out.flush();
@@ -293,7 +339,7 @@ public final class LoadGenerator {
                 return;
             }
             long now = System.nanoTime();
-            boolean measuring = now - measureFrom >= 0 && now - measureUntil < 0;
+            boolean measuring = window.contains(now);
             int bytes = connection.partial + n;
             while (bytes >= size) {
                 bytes -= size;
@@ -303,6 +349,7 @@ public final class LoadGenerator {
                 if (measuring) {
                     latency.record(now - queued);
                     measured++;
+                    window.messageCounted(now);
                 }
                 queue(connection, now);
             }
