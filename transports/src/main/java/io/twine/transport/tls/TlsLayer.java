@@ -725,25 +725,26 @@ final class TlsLayer extends ProtocolWrapper implements TlsTransport, BeforeNext
         }
         long queued = getWriteBufferSize();
         if (queued + length > maxWriteBufferSize) {
-            failed = true;
-            plaintext.clear();
-            transport.abortConnection(Reason.limitExceeded("outbound buffer would reach " + (queued + length)
-                    + " bytes (plaintext and records), above the cap of " + maxWriteBufferSize
-                    + " bytes: the peer is not reading and the protocol ignores flow control"));
-            return false;
+            return refuse("outbound buffer would reach " + (queued + length)
+                    + " bytes (plaintext and records), above the cap of " + maxWriteBufferSize + " bytes");
         }
         // The reactor's outbound budget, as on plain TCP: the plaintext waits in the same pool's chunks.
         ChunkPool pool = loop.chunkPool();
         if (pool.wouldExceedBudget(length) && queued + length > flow.highWaterMark()) {
-            failed = true;
-            plaintext.clear();
-            transport.abortConnection(Reason.limitExceeded("the reactor's outbound memory budget of " + pool.budget()
-                    + " bytes is used up (" + pool.bytesInUse() + " bytes in use) and this connection would hold "
-                    + (queued + length) + " bytes (plaintext and records), above its high-water mark of "
-                    + flow.highWaterMark() + ": the peer is not reading and the protocol ignores flow control"));
-            return false;
+            return refuse("the reactor's outbound memory budget of " + pool.budget() + " bytes is used up ("
+                    + pool.bytesInUse() + " bytes in use) and this connection would hold " + (queued + length)
+                    + " bytes (plaintext and records), above its high-water mark of " + flow.highWaterMark());
         }
         return true;
+    }
+
+    /** Drops what is queued and aborts: the write that asked for more than the limits allow is refused. */
+    private boolean refuse(String limit) {
+        failed = true;
+        plaintext.clear();
+        transport.abortConnection(Reason.limitExceeded(limit
+                + ": the peer is not reading and the protocol ignores flow control"));
+        return false;
     }
 
     /** After an append: {@code complete} is false when the JVM's direct memory ran out, which closes this connection. */

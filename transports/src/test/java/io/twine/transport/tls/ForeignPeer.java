@@ -110,11 +110,12 @@ final class ForeignPeer implements AutoCloseable {
     private static String executableOf(String... command) {
         try {
             Process probe = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String printed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            // One short line: it fits the pipe, so waiting before reading cannot block the probe.
             if (!probe.waitFor(PROBE_BACKSTOP.toMillis(), TimeUnit.MILLISECONDS)) {
                 probe.destroyForcibly();
                 fail(String.join(" ", command) + " did not finish within " + PROBE_BACKSTOP);
             }
+            String printed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             return probe.exitValue() == 0 ? printed : "";
         } catch (IOException e) {
             return "";

@@ -132,6 +132,24 @@ class TlsLayerEdgeTest {
     }
 
     @Test
+    void writePastTheHardCapClosesTheConnectionAndDropsWhatWasQueued() {
+        Recorder client = new Recorder();
+        Recorder server = new Recorder();
+        pipe.connect(clientLayer(TestCertificates.trustingClient().build(), client),
+                serverLayer(TestCertificates.localhostServer().build(), server));
+        pipe.pump();
+        server.tls().setMaxWriteBufferSize(100_000);
+
+        server.tls().write(new byte[60_000]);
+        server.tls().write(new byte[60_000]);  // in the same callback: 120,000 bytes would be queued
+        pipe.pump();
+        assertNotNull(server.lost, "a write past the cap closes the connection");
+        assertEquals(Reason.Kind.LIMIT_EXCEEDED, server.lost.kind(), server.lost.toString());
+        assertTrue(server.lost.message().contains("above the cap of 100000 bytes"), server.lost.message());
+        assertEquals(0, pipe.loop.pool.bytesInUse(), "the queued plaintext went back to the pool");
+    }
+
+    @Test
     void writePastTheHighWaterMarkWithTheOutboundBudgetUsedUpClosesTheConnection() {
         Recorder client = new Recorder();
         Recorder server = new Recorder();
