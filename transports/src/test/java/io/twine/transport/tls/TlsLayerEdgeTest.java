@@ -33,6 +33,13 @@ class TlsLayerEdgeTest {
         return (TlsLayer) Tls.server(pipe.loop, options, Factory.forProtocol(() -> user)).buildProtocol(null);
     }
 
+    /** Connects {@code client} and {@code server} over the pipe, each in its own layer, and completes the handshake. */
+    private void connect(Protocol client, Protocol server) {
+        pipe.connect(clientLayer(TestCertificates.trustingClient().build(), client),
+                serverLayer(TestCertificates.localhostServer().build(), server));
+        pipe.pump();
+    }
+
     private TlsLayer lonelyServer(Recorder user) {
         TlsLayer server = serverLayer(TestCertificates.localhostServer().handshakeTimeout(Duration.ofSeconds(3)).build(), user);
         pipe.serverSide.connect(server);
@@ -57,9 +64,7 @@ class TlsLayerEdgeTest {
     void finishedHandshakeCancelsTheTimeout() {
         Recorder client = new Recorder();
         Recorder server = new Recorder();
-        pipe.connect(clientLayer(TestCertificates.trustingClient().build(), client),
-                serverLayer(TestCertificates.localhostServer().build(), server));
-        pipe.pump();
+        connect(client, server);
         assertEquals(0, pipe.loop.clock.pendingCalls());
     }
 
@@ -117,9 +122,7 @@ class TlsLayerEdgeTest {
     void floodOfTinyRecordsIsUnwrappedIntoFewDeliveries() {
         Recorder client = new Recorder();
         Recorder server = new Recorder();
-        pipe.connect(clientLayer(TestCertificates.trustingClient().build(), client),
-                serverLayer(TestCertificates.localhostServer().build(), server));
-        pipe.pump();
+        connect(client, server);
         for (int i = 0; i < 5_000; i++) {
             client.transport().write(new byte[] {(byte) i});
             pipe.loop.runPending();  // each write its own loop turn: its own record
@@ -135,9 +138,7 @@ class TlsLayerEdgeTest {
     void writePastTheHardCapClosesTheConnectionAndDropsWhatWasQueued() {
         Recorder client = new Recorder();
         Recorder server = new Recorder();
-        pipe.connect(clientLayer(TestCertificates.trustingClient().build(), client),
-                serverLayer(TestCertificates.localhostServer().build(), server));
-        pipe.pump();
+        connect(client, server);
         server.tls().setMaxWriteBufferSize(100_000);
 
         server.tls().write(new byte[60_000]);
@@ -153,9 +154,7 @@ class TlsLayerEdgeTest {
     void writePastTheHighWaterMarkWithTheOutboundBudgetUsedUpClosesTheConnection() {
         Recorder client = new Recorder();
         Recorder server = new Recorder();
-        pipe.connect(clientLayer(TestCertificates.trustingClient().build(), client),
-                serverLayer(TestCertificates.localhostServer().build(), server));
-        pipe.pump();
+        connect(client, server);
         pipe.loop.pool.setBudget(1);  // used up by the first byte queued anywhere
 
         server.tls().write("within the mark".getBytes(StandardCharsets.US_ASCII));
@@ -268,9 +267,7 @@ class TlsLayerEdgeTest {
                 transport.loseConnection();
             }
         };
-        pipe.connect(clientLayer(TestCertificates.trustingClient().build(), client),
-                serverLayer(TestCertificates.localhostServer().build(), server));
-        pipe.pump();
+        connect(client, server);
         client.transport().write("question".getBytes(StandardCharsets.US_ASCII));
         client.transport().loseWriteConnection();
         pipe.pump();
@@ -286,9 +283,7 @@ class TlsLayerEdgeTest {
     void pausedReadingHoldsRecordsUntilResumed() {
         Recorder client = new Recorder();
         Recorder server = new Recorder();
-        pipe.connect(clientLayer(TestCertificates.trustingClient().build(), client),
-                serverLayer(TestCertificates.localhostServer().build(), server));
-        pipe.pump();
+        connect(client, server);
         server.transport().pauseProducing();
         assertTrue(pipe.serverSide.isReadingPaused(), "pausing the protocol's reading pauses the transport's");
         client.transport().write(new byte[1000]);
@@ -333,9 +328,7 @@ class TlsLayerEdgeTest {
                 transport.pauseProducing();
             }
         };
-        pipe.connect(clientLayer(TestCertificates.trustingClient().build(), client),
-                serverLayer(TestCertificates.localhostServer().build(), server));
-        pipe.pump();
+        connect(client, server);
         byte[] big = new byte[200_000];
         new Random(1).nextBytes(big);
         client.transport().write(big);
@@ -357,9 +350,7 @@ class TlsLayerEdgeTest {
                 throw new IllegalStateException("boom");
             }
         };
-        pipe.connect(clientLayer(TestCertificates.trustingClient().build(), client),
-                serverLayer(TestCertificates.localhostServer().build(), server));
-        pipe.pump();
+        connect(client, server);
         client.transport().write(new byte[] {1});
         pipe.pump();
         assertEquals(Reason.Kind.ERROR, server.lost.kind());
