@@ -1,7 +1,6 @@
 package io.twine.samples.support;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+import io.twine.testsupport.PeerProbe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Test helper: one of the seed's Python programs (from the test resources' {@code python/}
@@ -68,18 +66,8 @@ public final class PythonPeer implements AutoCloseable {
 
     /** The path Python reports as its own executable, or {@code python} itself if it says none. */
     private static String executableBehind(String python) {
-        try {
-            Process probe = new ProcessBuilder(python, "-c", "import sys; print(sys.executable or '')")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String path = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            probe.waitFor(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return !path.isEmpty() && Files.isExecutable(Path.of(path)) ? path : python;
-        } catch (IOException e) {
-            return python;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return python;
-        }
+        String path = PeerProbe.output(PROBE_TIMEOUT, python, "-c", "import sys; print(sys.executable or '')");
+        return path != null && !path.isEmpty() && Files.isExecutable(Path.of(path)) ? path : python;
     }
 
     /** True when Debian's {@code /usr/bin/python3} can import Twisted. Probed once per test run. */
@@ -129,49 +117,20 @@ public final class PythonPeer implements AutoCloseable {
 
     /** True when the environment variable {@code CI} is {@code "true"}, as CI sets it. */
     public static boolean onCi() {
-        return "true".equals(System.getenv("CI"));
+        return PeerProbe.onCi();
     }
 
-    /**
-     * The rule: nothing when the peer is {@code available}; else a failure naming what is
-     * {@code missing} when {@code ci}, a skipped test (an assumption) with that reason when not.
-     */
+    /** The rule of {@link PeerProbe#require}: skipped with {@code missing} as the reason, or failed when {@code ci}. */
     static void require(boolean available, String missing, boolean ci) {
-        if (available) {
-            return;
-        }
-        if (ci) {
-            fail(missing + "; CI=true, and CI installs every peer (.ci/run), so a missing one fails the test"
-                    + " instead of skipping it");
-        }
-        Assumptions.abort(missing);
+        PeerProbe.require(available, missing, ci);
     }
 
     /**
-     * True when {@code command} starts and exits 0, false when it cannot start or exits otherwise.
-     * A probe still running after the probe timeout fails the calling test instead: on a busy
-     * machine a slow start is not a missing peer, and answering false would skip the test silently.
+     * True when {@code command} starts and exits 0, false when it cannot start or exits otherwise;
+     * a probe still running after 30 s fails the calling test ({@link PeerProbe#runs}).
      */
     public static boolean runs(String... command) {
-        Process probe;
-        try {
-            probe = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (IOException e) {
-            return false;
-        }
-        try {
-            if (!probe.waitFor(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError(String.join(" ", command) + " did not finish within " + PROBE_TIMEOUT
-                        + ": cannot tell whether this peer is installed");
-            }
-            return probe.exitValue() == 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while probing " + String.join(" ", command), e);
-        } finally {
-            probe.destroyForcibly();
-        }
+        return PeerProbe.runs(PROBE_TIMEOUT, command);
     }
 
     /** Starts {@code python -u script args...}; {@code script} is a file name under {@code python/}. */

@@ -1,7 +1,6 @@
 package io.twine.transport.tls;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+import io.twine.testsupport.PeerProbe;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A TLS peer nobody here wrote, as a subprocess: Python's {@code ssl} module, {@code openssl}, or
@@ -26,7 +24,10 @@ final class ForeignPeer implements AutoCloseable {
 
     /** Debian's interpreter, the one python3-twisted, python3-openssl and python3-service-identity install for. */
     static final String SYSTEM_PYTHON = "/usr/bin/python3";
-    /** The most a probe for a peer may take; an upper bound only. */
+    /**
+     * The most a probe for a peer may take, an upper bound only: under load (stress-ng) a 30 s
+     * bound once turned a slow interpreter into a peer "missing", and the test was skipped.
+     */
     private static final Duration PROBE_BACKSTOP = Duration.ofMinutes(5);
 
     /** {@link #python()}'s answer: null until probed, empty when there is no usable python3. */
@@ -59,7 +60,8 @@ final class ForeignPeer implements AutoCloseable {
      */
     static synchronized String python() {
         if (python == null) {
-            python = executableOf("python3", "-c", "import ssl, sys; print(sys.executable)");
+            String found = PeerProbe.output(PROBE_BACKSTOP, "python3", "-c", "import ssl, sys; print(sys.executable)");
+            python = found == null ? "" : found;
         }
         require(!python.isEmpty(), "python3 with its ssl module");
         return python;
@@ -75,54 +77,12 @@ final class ForeignPeer implements AutoCloseable {
     }
 
     private static void require(boolean available, String what) {
-        if (available) {
-            return;
-        }
-        if ("true".equals(System.getenv("CI"))) {
-            fail(what + " is missing; CI=true and CI installs every peer (.ci/run), so this fails instead of skipping");
-        }
-        Assumptions.abort(what + " is missing: the interop test against it cannot run");
+        PeerProbe.require(available, what + " is missing: the interop test against it cannot run", PeerProbe.onCi());
     }
 
-    /**
-     * True if {@code command} starts and succeeds. Only a failed start or exit says the peer is
-     * missing: a probe still running at its backstop fails the test, since under load (stress-ng)
-     * a 30 s bound turned a slow interpreter into a peer "missing" and skipped the test.
-     */
+    /** True if {@code command} starts and succeeds; a probe still running at the backstop fails the test. */
     private static boolean runs(String... command) {
-        try {
-            Process probe = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!probe.waitFor(PROBE_BACKSTOP.toMillis(), TimeUnit.MILLISECONDS)) {
-                probe.destroyForcibly();
-                fail(String.join(" ", command) + " did not finish within " + PROBE_BACKSTOP);
-            }
-            return probe.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** What {@code command} printed, stripped, if it succeeded; otherwise the empty string. */
-    private static String executableOf(String... command) {
-        try {
-            Process probe = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            // One short line: it fits the pipe, so waiting before reading cannot block the probe.
-            if (!probe.waitFor(PROBE_BACKSTOP.toMillis(), TimeUnit.MILLISECONDS)) {
-                probe.destroyForcibly();
-                fail(String.join(" ", command) + " did not finish within " + PROBE_BACKSTOP);
-            }
-            String printed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return probe.exitValue() == 0 ? printed : "";
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
+        return PeerProbe.runs(PROBE_BACKSTOP, command);
     }
 
     /** Writes {@code text} to its standard input; closes it if {@code close}. */
