@@ -214,13 +214,14 @@ public final class LoadGenerator {
      * to start; the window then closes at its first message, and {@link #length} is what it really was.
      */
     static final class Window {
+        /** {@link #firstMessageAt} before any message was counted. */
+        private static final long NONE = Long.MIN_VALUE;
+
         final long from;
         final long plannedUntil;
         final long latestUntil;
-        /** Set by the first worker that counts a message; read by every worker. */
-        private volatile boolean counted;
-        /** When the first message was counted, if that was after the planned end; 0 otherwise. */
-        private volatile long lateEnd;
+        /** When the first message was counted ({@link #NONE} until then): set once, read by every worker. */
+        private volatile long firstMessageAt = NONE;
 
         Window(long from, long durationNanos) {
             this.from = from;
@@ -235,22 +236,20 @@ public final class LoadGenerator {
 
         /** False once the window has closed: the workers stop. */
         boolean isOpen(long now) {
-            return now - plannedUntil < 0 || !counted && now - latestUntil < 0;
+            return now - plannedUntil < 0 || firstMessageAt == NONE && now - latestUntil < 0;
         }
 
         /** A worker counted a message completed at {@code now}. */
         void messageCounted(long now) {
-            if (!counted) {
-                if (now - plannedUntil >= 0) {
-                    lateEnd = now;
-                }
-                counted = true;
+            if (firstMessageAt == NONE) {
+                firstMessageAt = now;
             }
         }
 
         /** Nanoseconds from the window's opening to its close. */
         long length() {
-            long end = lateEnd != 0 ? lateEnd : counted ? plannedUntil : latestUntil;
+            long first = firstMessageAt;
+            long end = first == NONE ? latestUntil : first - plannedUntil > 0 ? first : plannedUntil;
             return end - from;
         }
     }
